@@ -1,0 +1,167 @@
+"""`synopsis` on the command line: summarize, models, config.
+
+Results go to standard output (or `-o FILE`); progress, notes and errors go to standard error, so
+`synopsis summarize x.txt > summary.md` captures exactly the summary.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.progress import TimeElapsedColumn
+from rich.table import Table
+
+from .errors import InputError, SchemaError, SynopsisError
+
+app = typer.Typer(
+    name="synopsis",
+    help="Summarize text, audio and video on your own machine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> None:
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a SynopsisError as one line and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except SynopsisError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+
+
+@contextmanager
+def progress_display() -> Iterator[Callable[[str, int, int], None]]:
+    """A Rich progress bar on stderr driven by the pipeline's `progress(stage, done, total)`."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=stderr, transient=True) as progress:
+        tasks: dict[str, Any] = {}
+        labels = {"map": "summarizing chunks", "final": "writing summary"}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = labels.get(stage, stage.replace("reduce", "merging notes, round"))
+                tasks[stage] = progress.add_task(label, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def load_schema(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError as exc:
+        raise InputError(f"schema file {path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"schema file {path} cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"schema file {path} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    return data
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from exc
+    stderr.print(f"wrote {output}", highlight=False)
+
+
+@app.command()
+def summarize(
+    source: Annotated[str, typer.Argument(metavar="INPUT", help="A text file, - for stdin, or an http(s) URL.")],
+    style: Annotated[str, typer.Option("--style", "-s", help="bullets, paragraph, headline, conversational, custom, json or extractive.")] = "bullets",
+    prompt: Annotated[str | None, typer.Option("--prompt", "-p", help="Instructions: required for custom, added to other styles.")] = None,
+    schema: Annotated[Path | None, typer.Option("--schema", help="JSON Schema file for --style json.")] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name or alias (see `synopsis models`).")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: the summary; json: the summary with model, chunks and usage.")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Summarize a document in the style you ask for."""
+    from .inputs import read_text
+    from .summarize import summarize as run_summary
+    from .summarize.pipeline import validate_request
+
+    with user_errors():
+        schema_data = load_schema(schema) if schema is not None else None
+        validate_request(style, prompt, schema_data)
+        text = read_text(source)
+        with progress_display() as progress:
+            result = run_summary(
+                text, style, model=model, prompt=prompt, schema=schema_data, progress=progress
+            )
+        if output_format is OutputFormat.json:
+            write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), output)
+        else:
+            write_output(result.text, output)
+        for warning in result.warnings:
+            stderr.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        if result.unsupported:
+            terms = ", ".join(term.text for term in result.unsupported)
+            stderr.print(f"[yellow]check:[/] not found in the input: {terms}", highlight=False)
+
+
+@app.command()
+def models() -> None:
+    """List the models this installation can run, with their context size and where they run."""
+    from .config import get_settings
+    from .llm.registry import get_registry
+
+    with user_errors():
+        registry = get_registry()
+        default = registry.resolve(get_settings().default_model).name
+        table = Table(box=None, pad_edge=False)
+        table.add_column("name", no_wrap=True)
+        table.add_column("context", justify="right")
+        table.add_column("runs", no_wrap=True)
+        table.add_column("aliases")
+        for spec in registry.specs:
+            name = spec.name + (" (default)" if spec.name == default else "")
+            table.add_row(name, str(registry.context_size(spec)), registry.where(spec),
+                          ", ".join(spec.aliases))
+        Console().print(table)
+
+
+@app.command()
+def config() -> None:
+    """Print the effective settings as JSON, with secrets masked."""
+    from .config import get_settings
+
+    with user_errors():
+        sys.stdout.write(json.dumps(get_settings().masked(), indent=2) + "\n")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

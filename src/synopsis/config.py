@@ -1,0 +1,114 @@
+"""Effective settings: environment variables `SYNOPSIS_*`, an optional TOML file, then defaults.
+
+Defaults make `synopsis summarize FILE` work with no configuration at all.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    return Path(os.environ.get(var) or Path.home() / fallback) / "synopsis"
+
+
+class ModelSpec(BaseModel):
+    """One entry of the model registry: a public name, its aliases, and how to run it."""
+
+    name: str
+    backend: Literal["embedded", "openai"]
+    aliases: list[str] = Field(default_factory=list)
+    description: str = ""
+    # embedded: a local GGUF file, or weights assembled from packaged parts (see weights.py)
+    path: Path | None = None
+    parts: list[str] = Field(default_factory=list)
+    sha256: str | None = None
+    size: int | None = None
+    filename: str | None = None
+    license: str | None = None
+    # openai-compatible upstream
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    upstream_model: str | None = None
+    # both
+    context: int | None = None
+    max_concurrency: int | None = None
+
+
+class Settings(BaseSettings):
+    """All knobs in one place; see `synopsis config` for the values in effect."""
+
+    model_config = SettingsConfigDict(env_prefix="SYNOPSIS_", extra="ignore")
+
+    config_file: Path | None = None
+    data_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share"))
+    cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache"))
+
+    default_model: str = "qwen2.5-coder-1.5b-instruct"
+    models: list[ModelSpec] = Field(default_factory=list)
+
+    # embedded llama.cpp: generation is memory-bound and unstable on a busy core with 2 threads,
+    # prompt processing is compute-bound and scales (MODELS.md), hence two thread counts.
+    llm_threads: int = 1
+    llm_batch_threads: int = 2
+    llm_context: int = 8192
+    llm_parallel: int = 1
+    llm_max_output_tokens: int = 1024
+    llm_seed: int = 0
+
+    # openai-compatible upstreams
+    upstream_timeout: float = 300.0
+    upstream_retries: int = 3
+    upstream_concurrency: int = 4
+
+    # map-reduce: small models summarize shorter chunks more faithfully than full contexts
+    chunk_tokens: int = 2500
+    max_input_tokens: int = 200_000
+
+    # guarded fetcher
+    fetch_timeout: float = 30.0
+    fetch_max_bytes: int = 50 * 1024 * 1024
+    fetch_allowlist: str = ""
+
+    @field_validator("llm_threads", "llm_batch_threads", "llm_parallel", "upstream_concurrency")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("SYNOPSIS_CONFIG_FILE")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    def masked(self) -> dict[str, Any]:
+        """The settings as plain data with every secret replaced by asterisks."""
+        return self.model_dump(mode="json")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,165 @@
+"""Any OpenAI-compatible chat server (vLLM, Ollama, llama.cpp server, hosted providers).
+
+Retries 429 and 5xx responses and connection failures with exponential backoff (honouring
+`Retry-After`), and bounds in-flight requests per backend with a semaphore.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from ..config import ModelSpec, Settings
+from ..errors import BackendError, ContextLengthError
+from .base import Completion, CompletionDelta, GenerationOptions, Message, Usage
+
+DEFAULT_UPSTREAM_CONTEXT = 8192
+# Without the server's tokenizer, assume ~3 characters a token: pessimistic for English, so
+# chunks stay inside the real context rather than overflowing it.
+CHARS_PER_TOKEN = 3.0
+RETRYABLE = {408, 409, 429, 500, 502, 503, 504}
+
+
+class OpenAICompatibleBackend:
+    """A remote model reached over `POST {base_url}/chat/completions`."""
+
+    def __init__(self, spec: ModelSpec, settings: Settings) -> None:
+        if not spec.base_url:
+            raise BackendError(f"model {spec.name!r}: an openai backend needs base_url")
+        self.spec = spec
+        self.name = spec.name
+        self.upstream_model = spec.upstream_model or spec.name
+        self.context_size = spec.context or DEFAULT_UPSTREAM_CONTEXT
+        self.max_concurrency = spec.max_concurrency or settings.upstream_concurrency
+        self.retries = settings.upstream_retries
+        headers = {"user-agent": "synopsis"}
+        if spec.api_key is not None:
+            headers["authorization"] = f"Bearer {spec.api_key.get_secret_value()}"
+        self._client = httpx.Client(
+            base_url=spec.base_url.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(settings.upstream_timeout, connect=10.0),
+        )
+        self._slots = threading.BoundedSemaphore(self.max_concurrency)
+
+    def count_tokens(self, text: str) -> int:
+        return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+    def _payload(self, messages: list[Message], options: GenerationOptions) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "model": self.upstream_model,
+            "messages": messages,
+            "max_tokens": options.max_tokens,
+            "temperature": options.temperature,
+            "top_p": options.top_p,
+        }
+        if options.stop:
+            payload["stop"] = options.stop
+        if options.seed is not None:
+            payload["seed"] = options.seed
+        if options.json_schema is not None:
+            payload["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "output", "schema": options.json_schema, "strict": True},
+            }
+        elif options.json_object:
+            payload["response_format"] = {"type": "json_object"}
+        return payload
+
+    def _send(self, payload: dict[str, Any], stream: bool = False) -> httpx.Response:
+        """POST with retries; returns an open response (the caller closes it)."""
+        delay = 1.0
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                request = self._client.build_request("POST", "/chat/completions", json=payload)
+                response = self._client.send(request, stream=stream)
+            except httpx.TransportError as exc:
+                if last:
+                    raise BackendError(
+                        f"model {self.name!r}: upstream {self.spec.base_url} unreachable: {exc}"
+                    ) from exc
+            else:
+                if response.status_code < 400:
+                    return response
+                if response.status_code not in RETRYABLE or last:
+                    response.read()
+                    raise _upstream_error(self.name, response)
+                retry_after = response.headers.get("retry-after", "")
+                response.close()
+                if retry_after.replace(".", "", 1).isdigit():
+                    delay = max(delay, float(retry_after))
+            time.sleep(min(delay, 30.0))
+            delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def complete(self, messages: list[Message], options: GenerationOptions) -> Completion:
+        started = time.perf_counter()
+        with self._slots:
+            response = self._send(self._payload(messages, options))
+            try:
+                body = response.json()
+            except ValueError as exc:
+                raise BackendError(f"model {self.name!r}: upstream sent invalid JSON") from exc
+        try:
+            choice = body["choices"][0]
+            text = choice["message"].get("content") or ""
+        except (KeyError, IndexError, TypeError) as exc:
+            raise BackendError(f"model {self.name!r}: unexpected upstream response") from exc
+        usage = body.get("usage") or {}
+        return Completion(
+            text=text,
+            model=self.name,
+            usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), 1),
+            finish_reason=choice.get("finish_reason") or "stop",
+            seconds=time.perf_counter() - started,
+        )
+
+    def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[CompletionDelta]:
+        payload = self._payload(messages, options)
+        payload["stream"] = True
+        payload["stream_options"] = {"include_usage": True}
+        with self._slots:
+            response = self._send(payload, stream=True)
+            usage = Usage(calls=1)
+            finish: str | None = None
+            try:
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    chunk = json.loads(data)
+                    if chunk.get("usage"):
+                        usage.prompt_tokens = chunk["usage"].get("prompt_tokens", 0)
+                        usage.completion_tokens = chunk["usage"].get("completion_tokens", 0)
+                    for choice in chunk.get("choices") or []:
+                        finish = choice.get("finish_reason") or finish
+                        text = (choice.get("delta") or {}).get("content") or ""
+                        if text:
+                            yield CompletionDelta(text=text)
+            finally:
+                response.close()
+        yield CompletionDelta(finish_reason=finish or "stop", usage=usage)
+
+
+def _upstream_error(model: str, response: httpx.Response) -> Exception:
+    try:
+        error = response.json().get("error") or {}
+    except ValueError:
+        error = {}
+    message = error.get("message") if isinstance(error, dict) else str(error)
+    message = message or response.text[:300]
+    code = error.get("code") if isinstance(error, dict) else None
+    if code == "context_length_exceeded" or "context" in (message or "").lower() and (
+        "length" in message.lower() or "window" in message.lower()
+    ):
+        return ContextLengthError(f"model {model!r}: {message}")
+    return BackendError(f"model {model!r}: upstream answered {response.status_code}: {message}")

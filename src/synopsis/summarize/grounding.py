@@ -1,0 +1,104 @@
+"""A check that a summary's names, numbers and dates occur in its source.
+
+Small models misattribute owners and misquote dates (MODELS.md). This does not prove a summary
+right, but it lists the concrete claims a reader should not trust blindly: every number, month or
+weekday, and capitalized name in the summary that the source never mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
+_WORD = re.compile(r"[a-z0-9]+")
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "first": 1, "second": 2,
+    "third": 3, "fourth": 4, "fifth": 5, "half": 50,
+}
+# Words our own prompt skeletons put in summaries, and sentence-openers that are not names.
+_NOT_NAMES = set(
+    """key points decisions decision action items item who said what none summary topic
+    conclusion notes part speaker the a an this that these those it its they we he she i you
+    there here in on at for to and but or if when after before during overall also next then all
+    both each no not yes our their his her my your however meanwhile finally first second third
+    today tomorrow yesterday team meeting agenda update updates discussion discussed""".split()
+)
+
+
+@dataclass(frozen=True)
+class UnsupportedTerm:
+    kind: str  # "number", "date" or "name"
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": self.text}
+
+
+def _normalise_number(token: str) -> str:
+    token = token.replace(",", "")
+    if "." in token:
+        token = token.rstrip("0").rstrip(".") or "0"
+    return token
+
+
+def _source_numbers(source: str) -> set[str]:
+    numbers = {_normalise_number(n) for n in _NUMBER.findall(source)}
+    words = set(_WORD.findall(source.lower()))
+    numbers.update(str(value) for word, value in NUMBER_WORDS.items() if word in words)
+    # Ordinals and suffixes: "14th" → 14 is already covered by the digit run.
+    return numbers
+
+
+def _line_openers(summary: str) -> set[int]:
+    """Offsets where a sentence, line or bullet begins: capitals there prove nothing."""
+    starts = {0}
+    for match in re.finditer(r"(?:^|\n)\s*(?:[-*•]|\d+[.)])?\s*|[.!?:]\s+", summary):
+        starts.add(match.end())
+    return starts
+
+
+def find_unsupported(summary: str, source: str, allowed: str = "") -> list[UnsupportedTerm]:
+    """Numbers, dates and names in `summary` that neither `source` nor `allowed` contains."""
+    source_lower = source.lower() + "\n" + allowed.lower()
+    source_words = set(_WORD.findall(source_lower))
+    numbers = _source_numbers(source + "\n" + allowed)
+    found: list[UnsupportedTerm] = []
+    seen: set[tuple[str, str]] = set()
+
+    def report(kind: str, text: str) -> None:
+        if (kind, text) not in seen:
+            seen.add((kind, text))
+            found.append(UnsupportedTerm(kind, text))
+
+    for token in _NUMBER.findall(summary):
+        if _normalise_number(token) not in numbers:
+            report("number", token)
+    for word in _WORD.findall(summary.lower()):
+        if (word in MONTHS or word in WEEKDAYS) and word not in source_words:
+            report("date", word.capitalize())
+    openers = _line_openers(summary)
+    for match in _NAME.finditer(summary):
+        words = match.group().split()
+        if match.start() in openers:
+            # The first word may just be capitalized for the sentence; judge the rest.
+            followed_by_colon = summary[match.end() : match.end() + 1] == ":"
+            if not followed_by_colon:
+                words = words[1:]
+        for word in words:
+            key = re.sub(r"['’]s$", "", word.lower().strip("'’"))
+            if key in _NOT_NAMES or key in MONTHS or key in WEEKDAYS:
+                continue
+            if not all(part in source_words for part in _WORD.findall(key)):
+                report("name", word)
+    return found
