@@ -77,7 +77,7 @@ def chunk_text(text: str, budget: int, count: TokenCounter) -> list[str]:
             pieces.append((unit, tokens))
         else:
             pieces.extend((p, count(p)) for p in _split_to_fit(unit, budget, count))
-    total = sum(tokens for _, tokens in pieces)
+    total = sum(tokens + 2 for _, tokens in pieces)  # +2 tokens per piece for the joiner
     if total <= budget:
         return [joiner.join(p for p, _ in pieces)] if pieces else []
     target = math.ceil(total / math.ceil(total / budget))
@@ -85,7 +85,6 @@ def chunk_text(text: str, budget: int, count: TokenCounter) -> list[str]:
     current: list[str] = []
     size = 0
     for piece, tokens in pieces:
-        # +2 tokens for the joiner
         if current and (size + tokens + 2 > budget or size >= target):
             chunks.append(joiner.join(current))
             current, size = [], 0

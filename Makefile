@@ -1,0 +1,57 @@
+# Everything a fresh Debian/Ubuntu machine needs, from apt packages to model weights.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# llama-cpp-python ships no wheel on PyPI. We build it once, portable (-DGGML_NATIVE=OFF: AVX2,
+# no AVX-512/AMX, whose native build crashed here), and keep the wheel outside the checkout.
+LLAMA_VERSION := 0.3.36
+WHEELS := $(HOME)/.cache/synopsis/wheels
+APT_PACKAGES := build-essential cmake espeak-ng sox libsox-fmt-mp3
+
+.PHONY: help run demo test install dev system llama-wheel lint bench clean
+
+help:
+	@echo "make demo   install, then summarize the bundled sample meeting with the embedded model"
+	@echo "make test   install with test extras, then run the whole test suite"
+	@echo "make lint   ruff check"
+	@echo "make bench  run the benchmarks in benches/"
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing apt packages:$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+llama-wheel: system $(BIN)/python
+	@ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || { \
+	  echo "building llama-cpp-python $(LLAMA_VERSION) (about 7 minutes on 2 cores, once)"; \
+	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel --no-deps --no-cache-dir \
+	    -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
+
+install: llama-wheel
+	$(BIN)/pip install -q --find-links $(WHEELS) -e .
+
+dev: llama-wheel
+	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev]'
+
+demo: install
+	$(BIN)/synopsis summarize examples/meeting.txt --style bullets
+
+test: dev
+	$(BIN)/python -m pytest
+
+lint: dev
+	$(BIN)/ruff check src tests benches
+
+bench: dev
+	$(BIN)/python benches/llm_throughput.py
+	$(BIN)/python benches/map_reduce.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
