@@ -14,3 +14,18 @@ def loopback() -> Iterator[LoopbackServer]:
     server = LoopbackServer()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """The built-in models, loaded at most once per test session."""
+    from synopsis.config import Settings
+    from synopsis.llm.registry import ModelRegistry
+
+    return ModelRegistry(Settings())
+
+
+@pytest.fixture(scope="session")
+def fast(registry):
+    """The 0.5B embedded model: quick enough for behaviour tests."""
+    return registry.backend("fast")

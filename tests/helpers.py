@@ -76,3 +76,25 @@ def meeting(name: str) -> tuple[str, dict]:
     text = (MEETINGS / f"{name}.txt").read_text()
     facts = json.loads((MEETINGS / f"{name}.facts.json").read_text())
     return text, facts
+
+
+def decision_recall(summary: str, facts: dict) -> float:
+    """Share of known decisions whose key phrase (any spelling) appears in the summary."""
+    text = summary.lower()
+    hits = sum(any(alt.lower() in text for alt in alternatives) for alternatives in facts["decisions"])
+    return hits / len(facts["decisions"])
+
+
+def action_recall(summary: str, facts: dict) -> float:
+    """Share of known action items that some line attributes to the right owner."""
+    lines = [line.lower() for line in summary.splitlines()]
+    hits = 0
+    for item in facts["action_items"]:
+        owner = item["owner"].lower()
+        if any(
+            (f"{owner}:" in line or f"{owner} " in line or line.startswith(f"- {owner}"))
+            and any(word in line for word in item["any"])
+            for line in lines
+        ):
+            hits += 1
+    return hits / len(facts["action_items"])

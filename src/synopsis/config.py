@@ -60,7 +60,7 @@ class Settings(BaseSettings):
 
     # embedded llama.cpp: generation is memory-bound and unstable on a busy core with 2 threads,
     # prompt processing is compute-bound and scales (MODELS.md), hence two thread counts.
-    llm_threads: int = 1
+    llm_threads: int = 2
     llm_batch_threads: int = 2
     llm_context: int = 8192
     llm_parallel: int = 1

@@ -26,6 +26,14 @@ CHARS_PER_TOKEN = 3.0
 RETRYABLE = {408, 409, 429, 500, 502, 503, 504}
 
 
+class UpstreamStatusError(BackendError):
+    """The upstream answered with a non-retryable (or finally failing) HTTP status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class OpenAICompatibleBackend:
     """A remote model reached over `POST {base_url}/chat/completions`."""
 
@@ -47,6 +55,9 @@ class OpenAICompatibleBackend:
             timeout=httpx.Timeout(settings.upstream_timeout, connect=10.0),
         )
         self._slots = threading.BoundedSemaphore(self.max_concurrency)
+        # OpenAI's {"type": "json_schema"} first; servers that reject it (llama-cpp-python's)
+        # take {"type": "json_object", "schema": ...}, remembered after the first refusal.
+        self._schema_dialect = "json_schema"
 
     def count_tokens(self, text: str) -> int:
         return math.ceil(len(text) / CHARS_PER_TOKEN)
@@ -63,7 +74,9 @@ class OpenAICompatibleBackend:
             payload["stop"] = options.stop
         if options.seed is not None:
             payload["seed"] = options.seed
-        if options.json_schema is not None:
+        if options.json_schema is not None and self._schema_dialect == "json_object":
+            payload["response_format"] = {"type": "json_object", "schema": options.json_schema}
+        elif options.json_schema is not None:
             payload["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": "output", "schema": options.json_schema, "strict": True},
@@ -99,10 +112,29 @@ class OpenAICompatibleBackend:
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _post(
+        self, messages: list[Message], options: GenerationOptions, stream: bool = False
+    ) -> httpx.Response:
+        def payload() -> dict[str, Any]:
+            body = self._payload(messages, options)
+            if stream:
+                body["stream"] = True
+                body["stream_options"] = {"include_usage": True}
+            return body
+
+        try:
+            return self._send(payload(), stream=stream)
+        except UpstreamStatusError as exc:
+            if not (options.json_schema is not None and self._schema_dialect == "json_schema"
+                    and exc.status in (400, 422)):
+                raise
+            self._schema_dialect = "json_object"
+            return self._send(payload(), stream=stream)
+
     def complete(self, messages: list[Message], options: GenerationOptions) -> Completion:
         started = time.perf_counter()
         with self._slots:
-            response = self._send(self._payload(messages, options))
+            response = self._post(messages, options)
             try:
                 body = response.json()
             except ValueError as exc:
@@ -122,11 +154,8 @@ class OpenAICompatibleBackend:
         )
 
     def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[CompletionDelta]:
-        payload = self._payload(messages, options)
-        payload["stream"] = True
-        payload["stream_options"] = {"include_usage": True}
         with self._slots:
-            response = self._send(payload, stream=True)
+            response = self._post(messages, options, stream=True)
             usage = Usage(calls=1)
             finish: str | None = None
             try:
@@ -158,8 +187,11 @@ def _upstream_error(model: str, response: httpx.Response) -> Exception:
     message = error.get("message") if isinstance(error, dict) else str(error)
     message = message or response.text[:300]
     code = error.get("code") if isinstance(error, dict) else None
-    if code == "context_length_exceeded" or "context" in (message or "").lower() and (
-        "length" in message.lower() or "window" in message.lower()
+    lowered = (message or "").lower()
+    if code == "context_length_exceeded" or (
+        "context" in lowered and ("length" in lowered or "window" in lowered)
     ):
         return ContextLengthError(f"model {model!r}: {message}")
-    return BackendError(f"model {model!r}: upstream answered {response.status_code}: {message}")
+    return UpstreamStatusError(
+        f"model {model!r}: upstream answered {response.status_code}: {message}", response.status_code
+    )

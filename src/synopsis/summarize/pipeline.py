@@ -1,9 +1,11 @@
-"""Summarize text of any length: one call when it fits a chunk, map-reduce when it does not.
+"""Summarize text of any length.
 
-Map: each chunk becomes faithful notes (decisions, action items with owners and dates, numbers),
-concurrently up to the backend's limit. Reduce: notes are merged in groups until they fit one
-call, then the final call writes the requested style from them. Every chunk is read by the model;
-nothing is dropped to make the input fit.
+Each chunk (the whole text, when it fits one) becomes structured notes: key points, decisions and
+action items, taken with grammar-constrained JSON calls. Notes of many chunks are merged as data,
+so decisions and action items from the start, middle and end all survive; key points are
+condensed by the model, in rounds, until they fit. The structured styles render the notes
+directly; the prose styles make one last call on them. Map calls run concurrently up to the
+backend's limit. Nothing is dropped to make the input fit.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema
 
@@ -24,12 +26,15 @@ from . import styles
 from .chunking import chunk_text, has_speaker_turns
 from .extractive import extract
 from .grounding import find_unsupported
+from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SPEAKERS_SCHEMA, Notes
 from .result import Summary
 
+T = TypeVar("T")
 ProgressCallback = Callable[[str, int, int], None]
-"""Called as `progress(stage, done, total)`; stages are "map", "reduce" and "final"."""
+"""Called as `progress(stage, done, total)`; stages: "map", "condense N", "final"."""
 
 MIN_CHUNK_TOKENS = 256
+KEY_POINT_LIMIT = 7
 
 
 def validate_request(
@@ -72,12 +77,10 @@ def summarize(
     request = validate_request(style, prompt, schema)
     if not isinstance(text, str) or not text.strip():
         raise InputError("there is no text to summarize: the input is empty")
-    text = text.strip()
     started = time.perf_counter()
     if style == "extractive":
-        sentences = extract(text)
         return Summary(
-            text="\n".join(sentences),
+            text="\n".join(extract(text.strip())),
             style=style,
             model="extractive",
             chunks=1,
@@ -86,7 +89,7 @@ def summarize(
         )
     registry = registry or get_registry()
     backend = registry.backend(model)
-    return MapReduce(backend, registry, progress).run(text, request, started)
+    return MapReduce(backend, registry, progress).run(text.strip(), request, started)
 
 
 class MapReduce:
@@ -103,10 +106,6 @@ class MapReduce:
 
     # -- budgets -----------------------------------------------------------------------------
 
-    def _output_tokens(self, request: styles.StyleRequest) -> int:
-        default = self.settings.llm_max_output_tokens
-        return min(default, styles.OUTPUT_TOKENS.get(request.style, default))
-
     def _room(self, request: styles.StyleRequest) -> int:
         """Tokens of input one call can take: context minus instructions and output."""
         overhead = count_prompt_tokens(
@@ -116,8 +115,7 @@ class MapReduce:
                 {"role": "user", "content": styles.instruction_overhead(request)},
             ],
         )
-        output = max(self._output_tokens(request), styles.OUTPUT_TOKENS["notes"])
-        room = self.backend.context_size - overhead - output
+        room = self.backend.context_size - overhead - self._output_tokens(request)
         if room < MIN_CHUNK_TOKENS:
             raise ContextLengthError(
                 f"model {self.backend.name!r} has a context of {self.backend.context_size} tokens, "
@@ -125,24 +123,61 @@ class MapReduce:
             )
         return room
 
+    def _output_tokens(self, request: styles.StyleRequest) -> int:
+        limit = self.settings.llm_max_output_tokens
+        return min(limit, max([styles.OUTPUT_TOKENS.get(request.style, limit),
+                               *styles.OUTPUT_TOKENS.values()]))
+
     # -- calls -------------------------------------------------------------------------------
 
-    def _call(self, messages: list[Message], options: GenerationOptions) -> str:
-        completion = self.backend.complete(messages, options)
+    def _options(self, max_tokens: int, schema: dict[str, Any] | None = None) -> GenerationOptions:
+        return GenerationOptions(
+            max_tokens=min(max_tokens, self.settings.llm_max_output_tokens),
+            json_schema=schema,
+            seed=self.settings.llm_seed,
+        )
+
+    def _text(self, messages: list[Message], max_tokens: int) -> str:
+        completion = self.backend.complete(messages, self._options(max_tokens))
         self.usage.add(completion.usage)
         if completion.finish_reason == "length":
-            self.warnings.append(
-                f"a model call stopped at its output limit of {options.max_tokens} tokens"
-            )
+            self.warnings.append(f"a model call stopped at its output limit of {max_tokens} tokens")
         return strip_reasoning(completion.text)
 
-    def _fan_out(self, stage: str, jobs: Sequence[list[Message]], max_tokens: int) -> list[str]:
-        """Run calls concurrently up to the backend's limit, keeping their order."""
-        options = GenerationOptions(max_tokens=max_tokens, seed=self.settings.llm_seed)
-        results: list[str] = [""] * len(jobs)
+    def _data(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> Any:
+        """Schema-constrained output, validated; one retry that shows the model its error."""
+        problem = ""
+        for attempt in range(2):
+            completion = self.backend.complete(messages, self._options(max_tokens, schema))
+            self.usage.add(completion.usage)
+            output = strip_reasoning(completion.text)
+            try:
+                data = json.loads(output)
+                jsonschema.validate(data, schema)
+                return data
+            except json.JSONDecodeError as exc:
+                problem = f"the output is not valid JSON ({exc.msg})"
+                if completion.finish_reason == "length":
+                    problem += f"; it stopped at the output limit of {max_tokens} tokens"
+                    max_tokens *= 2
+            except jsonschema.ValidationError as exc:
+                problem = f"the output does not match the schema: {exc.message}"
+            if attempt == 0:
+                messages = messages + [
+                    {"role": "assistant", "content": output},
+                    {"role": "user", "content": f"That answer is wrong: {problem}. Reply again "
+                     "with only the corrected JSON object."},
+                ]
+        raise OutputValidationError(
+            f"model {self.backend.name!r} did not produce valid JSON twice: {problem}"
+        )
+
+    def _fan_out(self, stage: str, jobs: Sequence[Callable[[], T]]) -> list[T]:
+        """Run jobs concurrently up to the backend's limit, keeping their order."""
+        results: list[Any] = [None] * len(jobs)
         self.progress(stage, 0, len(jobs))
         with ThreadPoolExecutor(max_workers=self.backend.max_concurrency) as pool:
-            futures = {pool.submit(self._call, job, options): i for i, job in enumerate(jobs)}
+            futures = {pool.submit(job): i for i, job in enumerate(jobs)}
             try:
                 for done, future in enumerate(as_completed(futures), 1):
                     results[futures[future]] = future.result()
@@ -156,8 +191,8 @@ class MapReduce:
     # -- stages ------------------------------------------------------------------------------
 
     def run(self, text: str, request: styles.StyleRequest, started: float) -> Summary:
-        count = self.backend.count_tokens
-        total_tokens = count(text)
+        text = styles.label_speakers(text)
+        total_tokens = self.backend.count_tokens(text)
         if total_tokens > self.settings.max_input_tokens:
             raise InputError(
                 f"the input has about {total_tokens} tokens, over the limit of "
@@ -166,41 +201,37 @@ class MapReduce:
         kind = "conversation transcript" if has_speaker_turns(text) else "document"
         room = self._room(request)
         budget = min(self.settings.chunk_tokens, room)
+        chunks = [text] if total_tokens <= budget else chunk_text(text, budget, self.backend.count_tokens)
         timings: dict[str, float] = {}
-        if total_tokens <= budget:
-            chunks, source, from_notes = [text], text, False
-        else:
-            chunks = chunk_text(text, budget, count)
-            notes = self._fan_out(
+        if request.structured or len(chunks) > 1:
+            parts = self._fan_out(
                 "map",
-                [
-                    styles.notes_messages(chunk, i, len(chunks), request, kind)
-                    for i, chunk in enumerate(chunks, 1)
-                ],
-                styles.OUTPUT_TOKENS["notes"],
+                [self._notes_job(c, i, len(chunks), request, kind) for i, c in enumerate(chunks, 1)],
             )
             timings["map"] = time.perf_counter() - started
-            source = self._reduce(notes, min(budget * 2, room), kind)
+            notes = Notes.merge(parts).grounded(text)
+            limit = KEY_POINT_LIMIT if request.structured else None
+            notes = self._condense(notes, kind, room, limit, request.structured)
             timings["reduce"] = time.perf_counter() - started - timings["map"]
-            from_notes = True
-        self.progress("final", 0, 1)
         final_started = time.perf_counter()
-        messages = styles.final_messages(source, request, from_notes, kind)
-        if request.style == "json":
-            output, data = self._final_json(messages, request)
+        data: Any = None
+        if request.structured:
+            output = notes.render(conversational=request.style == "conversational")
         else:
-            output, data = self._call(messages, GenerationOptions(
-                max_tokens=self._output_tokens(request), seed=self.settings.llm_seed
-            )), None
+            source, from_notes = (text, False) if len(chunks) == 1 else (notes.render(), True)
+            self.progress("final", 0, 1)
+            messages = styles.final_messages(source, request, from_notes, kind)
+            if request.style == "json":
+                data = self._data(messages, request.schema or {}, self.settings.llm_max_output_tokens)
+                output = json.dumps(data, ensure_ascii=False, indent=2)
+            else:
+                output = self._text(messages, styles.OUTPUT_TOKENS.get(
+                    request.style, self.settings.llm_max_output_tokens))
             if request.style == "headline":
-                output = output.splitlines()[0].strip().strip('"“”') if output else output
-        self.progress("final", 1, 1)
+                output = output.strip().splitlines()[0].strip().strip('"“”*#').rstrip(".") if output.strip() else ""
+            self.progress("final", 1, 1)
         timings["final"] = time.perf_counter() - final_started
         timings["total"] = time.perf_counter() - started
-        allowed = " ".join(m["content"] for m in messages if m["role"] == "system")
-        allowed += " " + styles.FINAL_INSTRUCTIONS[request.style] + " " + (request.prompt or "")
-        if request.schema is not None:
-            allowed += " " + json.dumps(request.schema)
         return Summary(
             text=output,
             style=request.style,
@@ -209,59 +240,65 @@ class MapReduce:
             usage=self.usage,
             timings=timings,
             data=data,
-            unsupported=find_unsupported(output, text, allowed),
+            unsupported=find_unsupported(output, text, styles.prompt_vocabulary(request)),
             warnings=self.warnings,
         )
 
-    def _reduce(self, notes: list[str], budget: int, kind: str) -> str:
-        """Merge notes in groups until all of them fit one call."""
-        count = self.backend.count_tokens
-        level = notes
-        round_ = 0
-        while count("\n\n".join(level)) > budget:
-            round_ += 1
-            groups = _pack(level, budget, count)
-            if len(groups) == len(level):
-                raise InputError(
-                    "the notes of this input cannot be merged within the model's context; "
-                    "use a model with a larger context"
-                )
-            merged = self._fan_out(
-                f"reduce {round_}",
-                [styles.merge_messages(group, kind) for group in groups if len(group) > 1],
-                styles.OUTPUT_TOKENS["notes"],
-            )
-            results = iter(merged)
-            level = [next(results) if len(group) > 1 else group[0] for group in groups]
-        return "\n\n".join(level)
+    def _notes_job(self, chunk: str, part: int, parts: int, request: styles.StyleRequest,
+                   kind: str) -> Callable[[], Notes]:
+        """Both calls for one chunk, back to back so the second reuses the evaluated prefix."""
+        note = styles.part_note(part, parts, kind)
 
-    def _final_json(
-        self, messages: list[Message], request: styles.StyleRequest
-    ) -> tuple[str, Any]:
-        """Schema-constrained output, validated; one retry that shows the model its error."""
-        options = GenerationOptions(
-            max_tokens=self._output_tokens(request),
-            json_schema=request.schema,
-            seed=self.settings.llm_seed,
-        )
-        problem = ""
-        for attempt in range(2):
-            output = self._call(messages, options)
-            try:
-                data = json.loads(output)
-                jsonschema.validate(data, request.schema)
-                return json.dumps(data, ensure_ascii=False, indent=2), data
-            except json.JSONDecodeError as exc:
-                problem = f"the output is not valid JSON ({exc.msg})"
-            except jsonschema.ValidationError as exc:
-                problem = f"the output does not match the schema: {exc.message}"
-            if attempt == 0:
-                messages = messages + [
-                    {"role": "assistant", "content": output},
-                    {"role": "user", "content": f"That answer is wrong: {problem}. Reply again "
-                     "with only the corrected JSON object."},
-                ]
-        raise OutputValidationError(f"model {self.backend.name!r} failed the schema twice: {problem}")
+        def job() -> Notes:
+            if request.style == "conversational":
+                speakers = self._data(styles.speakers_messages(chunk, kind, note), SPEAKERS_SCHEMA,
+                                      styles.OUTPUT_TOKENS["speakers"])
+                points = None
+            else:
+                points = self._data(styles.points_messages(chunk, kind, note), POINTS_SCHEMA,
+                                    styles.OUTPUT_TOKENS["points"])
+                speakers = None
+            facts = self._data(styles.facts_messages(chunk, kind, note), FACTS_SCHEMA,
+                               styles.OUTPUT_TOKENS["facts"])
+            return Notes.from_data(points, facts, speakers)
+
+        return job
+
+    def _condense(self, notes: Notes, kind: str, room: int, limit: int | None,
+                  structured: bool) -> Notes:
+        """Merge key points in rounds until there are at most `limit` and the notes fit `room`."""
+        count = self.backend.count_tokens
+        round_ = 0
+        while (limit is not None and len(notes.key_points) > limit) or count(notes.render()) > room:
+            points = notes.key_points
+            if len(points) <= (limit or KEY_POINT_LIMIT):
+                raise InputError(
+                    "the decisions and action items of this input alone exceed the model's "
+                    "context; use a model with a larger context"
+                )
+            round_ += 1
+            groups = _pack(points, min(room, 2 * self.settings.chunk_tokens), count)
+            target = limit or KEY_POINT_LIMIT
+            condensed = self._fan_out(
+                f"condense {round_}",
+                [self._condense_job(group, kind, target) for group in groups],
+            )
+            merged = [p for group in condensed for p in group]
+            if len(merged) >= len(points):  # the model did not shrink the list: stop looping
+                merged = merged[: max(target, len(points) - 1)]
+                self.warnings.append("key points were cut after condensing did not shorten them")
+            notes = Notes(merged, notes.decisions, notes.action_items, notes.said)
+        return notes
+
+    def _condense_job(self, points: list[str], kind: str, limit: int) -> Callable[[], list[str]]:
+        def job() -> list[str]:
+            if len(points) <= limit:
+                return points
+            data = self._data(styles.condense_messages(points, kind, limit), POINTS_SCHEMA,
+                              styles.OUTPUT_TOKENS["condense"])
+            return [str(p) for p in data["key_points"]][:limit]
+
+        return job
 
 
 def _pack(items: list[str], budget: int, count: Callable[[str], int]) -> list[list[str]]:
@@ -269,7 +306,7 @@ def _pack(items: list[str], budget: int, count: Callable[[str], int]) -> list[li
     groups: list[list[str]] = []
     size = 0
     for item in items:
-        tokens = count(item) + 2
+        tokens = count(item) + 4
         if groups and size + tokens <= budget:
             groups[-1].append(item)
             size += tokens

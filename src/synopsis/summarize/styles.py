@@ -1,20 +1,24 @@
 """Prompts for each summary style.
 
-Small local models follow a concrete skeleton far better than an abstract request, and they are
-most faithful when the document comes first and the instruction last (MODELS.md). Every prompt
-therefore shows the exact output shape, defines "decision" and "action item" in one line each,
-and tells the model to copy names, numbers and dates as written.
+Small local models follow a concrete shape far better than an abstract request, and they are most
+faithful with the document first and the instruction last (MODELS.md). The structured styles
+(bullets, conversational) and the map step ask for JSON under grammar-constrained decoding and
+render Markdown themselves; the prose styles ask for text. Because every prompt for one chunk
+starts with the same system message and document, llama.cpp reuses the evaluated prefix across
+the calls for that chunk.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..llm.base import Message
 
 STYLES = ("bullets", "paragraph", "headline", "conversational", "custom", "json", "extractive")
+STRUCTURED = ("bullets", "conversational")
 
 SYSTEM = (
     "You summarize documents and meeting transcripts faithfully. Use only facts stated in the "
@@ -22,149 +26,132 @@ SYSTEM = (
     "a name, owner, date or number, and never describe an open task as done."
 )
 
-DEFINITIONS = (
-    "A decision is something the participants agreed on or settled. An action item is a task "
-    "that a named person will do; its owner is that person. Write each action item as "
-    "'<owner>: <task>' and add '(due <date>)' only when the text gives a date."
-)
+POINTS = """Write the key points of the {source} above as JSON: a list "key_points" of 3 to 6 \
+short sentences, one topic each and at most 20 words each, with the main topics and results in \
+your own words. Keep names, numbers and dates exactly as written."""
 
-FACTS_SKELETON = """Key points:
-- <one main point per line>
-Decisions:
-- <each decision, with its numbers and dates>
-Action items:
-- <owner>: <task> (due <date>)"""
+FACTS = """List the decisions and the action items of the {source} above as JSON.
 
-NOTES_INSTRUCTION = f"""This is part {{part}} of {{parts}} of a longer {{kind}}. Write notes on this \
-part only; they will be combined with the notes of the other parts.
-Use this exact Markdown skeleton and leave out a section that would be empty:
+- decisions: only what the participants explicitly agreed on, approved or settled ("we decided", \
+"agreed", "let's go with", "we approve"), each as one sentence with its numbers and dates. A \
+decision is not a status update, a fact someone reported, or a task someone will do.
+- action_items: tasks someone will do afterwards. The owner is the person who will do the task: \
+a speaker who says "I will ..." owns the task; a person asked by name to do something owns it. \
+Write the owner exactly as the text names them.{label_hint}
+- due: the deadline exactly as stated, or "" when none is given.
+- Write each task in a few words, starting with a verb.
+Leave a list empty when the {source} has nothing for it."""
 
-{FACTS_SKELETON}
+SPEAKERS = """For each speaker in the {source} above, in order of first appearance, say in one \
+sentence what they said, proposed or agreed to. Answer as JSON: a list "speakers" of objects with \
+"speaker" (the label exactly as in the transcript) and "said"."""
 
-{DEFINITIONS} Keep every name, number, amount and date. Do not add anything the text does not say."""
+PART = "This is part {part} of {parts} of a longer {kind}; describe only this part.\n\n"
 
-CONVERSATION_NOTES_INSTRUCTION = f"""This is part {{part}} of {{parts}} of a longer conversation. \
-Write notes on this part only; they will be combined with the notes of the other parts.
-Use this exact Markdown skeleton and leave out a section that would be empty:
+CONDENSE = """Above is a list of key points from consecutive parts of one long {kind}. Merge \
+them into at most {limit} key points that cover the whole list from beginning to end, as JSON: a \
+list "key_points". Keep names, numbers and dates exactly as written."""
 
-Who said what:
-- <speaker label exactly as in the transcript>: <what they said, proposed or agreed to>
-Decisions:
-- <each decision, with its numbers and dates>
-Action items:
-- <owner>: <task> (due <date>)
-
-{DEFINITIONS} Do not add anything the text does not say."""
-
-MERGE_INSTRUCTION = f"""Above are notes taken from consecutive parts of one long {{kind}}. Merge \
-them into one set of notes with the same skeleton. Keep every decision and every action item with \
-its owner and date, and every number; remove only exact repeats.
-
-{FACTS_SKELETON}"""
-
-FINAL_INSTRUCTIONS: dict[str, str] = {
-    "bullets": f"""Summarize the {{source}} above as Markdown bullet points with this exact \
-skeleton. Leave out the "Decisions" or "Action items" section when the {{source}} has none.
-
-{FACTS_SKELETON}
-
-Use 3 to 7 key points. {DEFINITIONS}""",
+FINAL = {
     "paragraph": """Summarize the {source} above in one paragraph of 3 to 6 sentences. Say what \
-was decided and who will do what by when, if the {source} says so. Write plain prose: no \
-bullets, no heading.""",
+was decided and who will do what by when, if the {source} says so. Write plain prose: no bullets, \
+no heading.""",
     "headline": """Write one headline of at most 12 words for the {source} above. Output only \
 the headline: no quotes, no label, no trailing period.""",
-    "conversational": f"""Summarize who said what in the {{source}} above. Use this exact \
-Markdown skeleton and leave out a section that would be empty:
-
-Who said what:
-- <speaker label exactly as in the transcript>: <what they said, proposed or agreed to>
-Decisions:
-- <each decision, with its numbers and dates>
-Action items:
-- <owner>: <task> (due <date>)
-
-Write one line per speaker, in order of first appearance. {DEFINITIONS}""",
     "custom": """{prompt}
 
 Use only information from the {source} above.""",
     "json": """Fill in a JSON object that matches the JSON Schema below, using only information \
-from the {source} above. Use empty strings or empty lists where the {source} says nothing. \
-Copy names, numbers and dates exactly.
+from the {source} above. Use empty strings or empty lists where the {source} says nothing. Copy \
+names, numbers and dates exactly.
 
 JSON Schema:
 {schema}""",
 }
 
 OUTPUT_TOKENS: dict[str, int] = {
-    "notes": 600,
-    "bullets": 700,
+    "points": 400,
+    "facts": 600,
+    "speakers": 500,
+    "condense": 500,
     "paragraph": 400,
     "headline": 40,
-    "conversational": 700,
 }
+
+_LETTER_LABEL = re.compile(r"(?m)^(\s*)([A-Z])(\s*:)")
+
+
+def label_speakers(text: str) -> str:
+    """Turn bare one-letter labels ("A: …") into "Speaker A: …", which models read as a name."""
+    return _LETTER_LABEL.sub(r"\1Speaker \2\3", text)
 
 
 @dataclass(frozen=True)
 class StyleRequest:
-    """What the caller asked for, validated by the pipeline before any prompt is built."""
+    """What the caller asked for, validated before any prompt is built."""
 
     style: str
     prompt: str | None = None
     schema: dict[str, Any] | None = None
 
     @property
-    def conversation_aware(self) -> bool:
-        return self.style == "conversational"
+    def structured(self) -> bool:
+        return self.style in STRUCTURED
 
 
-def _document(text: str, tag: str) -> str:
-    return f"<{tag}>\n{text.strip()}\n</{tag}>\n\n"
-
-
-def notes_messages(chunk: str, part: int, parts: int, request: StyleRequest, kind: str) -> list[Message]:
-    """Map step: faithful notes on one chunk."""
-    template = CONVERSATION_NOTES_INSTRUCTION if request.conversation_aware else NOTES_INSTRUCTION
-    instruction = template.format(part=part, parts=parts, kind=kind)
+def _messages(document: str, label: str, instruction: str) -> list[Message]:
     return [
         {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": _document(chunk, "part") + instruction},
+        {"role": "user", "content": f'{label}:\n"""\n{document.strip()}\n"""\n\n{instruction}'},
     ]
 
 
-def merge_messages(notes: list[str], kind: str) -> list[Message]:
-    """Intermediate reduce step: several parts' notes into one set of notes."""
-    body = "\n\n".join(f"<notes part=\"{i}\">\n{n.strip()}\n</notes>" for i, n in enumerate(notes, 1))
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": body + "\n\n" + MERGE_INSTRUCTION.format(kind=kind)},
-    ]
+def _label(kind: str) -> str:
+    return "Transcript" if "transcript" in kind else "Document"
+
+
+def points_messages(text: str, kind: str, part: str = "") -> list[Message]:
+    return _messages(text, _label(kind), part + POINTS.format(source=kind))
+
+
+def facts_messages(text: str, kind: str, part: str = "") -> list[Message]:
+    hint = ' A label such as "Speaker A" counts as a name.' if "Speaker " in text else ""
+    return _messages(text, _label(kind), part + FACTS.format(source=kind, label_hint=hint))
+
+
+def speakers_messages(text: str, kind: str, part: str = "") -> list[Message]:
+    return _messages(text, _label(kind), part + SPEAKERS.format(source=kind))
+
+
+def part_note(part: int, parts: int, kind: str) -> str:
+    return PART.format(part=part, parts=parts, kind=kind) if parts > 1 else ""
+
+
+def condense_messages(points: list[str], kind: str, limit: int) -> list[Message]:
+    listing = "\n".join(f"- {p}" for p in points)
+    return _messages(listing, "Key points", CONDENSE.format(kind=kind, limit=limit))
 
 
 def final_messages(text: str, request: StyleRequest, from_notes: bool, kind: str) -> list[Message]:
-    """The step that writes the answer in the requested style, from the source or from notes."""
+    """The prose styles' one call, on the source itself or on notes taken from it."""
     source = f"notes on a {kind}" if from_notes else kind
-    tag = "notes" if from_notes else kind.replace(" ", "_")
     schema = json.dumps(request.schema, indent=1) if request.schema is not None else ""
-    instruction = FINAL_INSTRUCTIONS[request.style].format(
-        source=source, prompt=request.prompt or "", schema=schema
-    )
+    instruction = FINAL[request.style].format(source=source, prompt=request.prompt or "", schema=schema)
     if request.prompt and request.style != "custom":
         instruction += f"\n\nAlso follow these instructions: {request.prompt}"
-    return [
-        {"role": "system", "content": SYSTEM},
-        {"role": "user", "content": _document(text, tag) + instruction},
-    ]
+    label = "Notes" if from_notes else _label(kind)
+    return _messages(text, label, instruction)
 
 
 def instruction_overhead(request: StyleRequest) -> str:
-    """The longest fixed text any step adds around a chunk, for budgeting chunk sizes."""
-    candidates = [
-        NOTES_INSTRUCTION,
-        CONVERSATION_NOTES_INSTRUCTION,
-        MERGE_INSTRUCTION,
-        FINAL_INSTRUCTIONS[request.style],
-        request.prompt or "",
-        json.dumps(request.schema, indent=1) if request.schema is not None else "",
-    ]
-    return SYSTEM + max(candidates, key=len) + (request.prompt or "") + candidates[-1]
+    """The longest fixed text any call adds around a chunk, for budgeting chunk sizes."""
+    candidates = [POINTS, FACTS, SPEAKERS, CONDENSE, FINAL.get(request.style, "")]
+    extra = (request.prompt or "") + (json.dumps(request.schema, indent=1) if request.schema else "")
+    return SYSTEM + PART + max(candidates, key=len) + extra
+
+
+def prompt_vocabulary(request: StyleRequest) -> str:
+    """Words our own prompts could put in a summary, which the grounding check must not flag."""
+    return " ".join([SYSTEM, POINTS, FACTS, SPEAKERS, *FINAL.values(), "Key points Decisions "
+                     "Action items Who said what Unassigned due", request.prompt or "",
+                     json.dumps(request.schema) if request.schema else ""])

@@ -1,0 +1,173 @@
+"""Structured notes: what the map step extracts and the reduce step carries.
+
+Decisions and action items travel through map-reduce as data, not prose, so merging the notes
+of fifty chunks cannot drop or reword them; only the free-form key points are condensed by the
+model. Owners and due dates that the source never mentions are removed before rendering: a
+small model's guess is worse than an honest blank.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_NORMALISE = re.compile(r"[^a-z0-9]+")
+
+# Length bounds are part of the grammar: a small model that starts repeating itself inside a
+# string is stopped by the grammar instead of running to the output limit.
+_SENTENCE = {"type": "string", "maxLength": 240}
+
+POINTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "key_points": {"type": "array", "items": _SENTENCE, "maxItems": 8},
+    },
+    "required": ["key_points"],
+}
+
+FACTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "decisions": {"type": "array", "items": _SENTENCE, "maxItems": 10},
+        "action_items": {
+            "type": "array",
+            "maxItems": 12,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "owner": {"type": "string", "maxLength": 60},
+                    "task": {"type": "string", "maxLength": 200},
+                    "due": {"type": "string", "maxLength": 40},
+                },
+                "required": ["owner", "task", "due"],
+            },
+        },
+    },
+    "required": ["decisions", "action_items"],
+}
+
+SPEAKERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "speakers": {
+            "type": "array",
+            "maxItems": 12,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "speaker": {"type": "string", "maxLength": 60},
+                    "said": {"type": "string", "maxLength": 400},
+                },
+                "required": ["speaker", "said"],
+            },
+        },
+    },
+    "required": ["speakers"],
+}
+
+
+def _key(text: str) -> str:
+    return _NORMALISE.sub(" ", text.lower()).strip()
+
+
+def _occurs(term: str, source_key: str) -> bool:
+    term_key = _key(term)
+    return bool(term_key) and f" {term_key} " in f" {source_key} "
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        key = _key(item)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(item.strip())
+    return kept
+
+
+@dataclass
+class ActionItem:
+    owner: str
+    task: str
+    due: str = ""
+
+    def render(self) -> str:
+        owner = self.owner or "Unassigned"
+        mentioned = self.due and _key(self.due) in _key(self.task)
+        due = f" (due {self.due})" if self.due and not mentioned else ""
+        return f"{owner}: {self.task.rstrip('.')}{due}"
+
+
+@dataclass
+class Notes:
+    key_points: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    action_items: list[ActionItem] = field(default_factory=list)
+    said: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, points: dict[str, Any] | None = None, facts: dict[str, Any] | None = None,
+                  speakers: dict[str, Any] | None = None) -> Notes:
+        notes = cls()
+        if points:
+            notes.key_points = _unique([str(p) for p in points.get("key_points", [])])
+        if facts:
+            notes.decisions = _unique([str(d) for d in facts.get("decisions", [])])
+            notes.action_items = [
+                ActionItem(str(a.get("owner", "")).strip(), str(a.get("task", "")).strip(),
+                           str(a.get("due", "")).strip())
+                for a in facts.get("action_items", [])
+                if str(a.get("task", "")).strip()
+            ]
+        if speakers:
+            for entry in speakers.get("speakers", []):
+                speaker, said = str(entry.get("speaker", "")).strip(), str(entry.get("said", "")).strip()
+                if speaker and said:
+                    notes.said.setdefault(speaker, []).append(said)
+        return notes
+
+    def grounded(self, source: str) -> Notes:
+        """Blank out owners and due dates that the source does not mention."""
+        source_key = _key(source)
+        items = []
+        for item in self.action_items:
+            owner = item.owner if _occurs(item.owner, source_key) else ""
+            due = item.due if _occurs(item.due, source_key) else ""
+            items.append(ActionItem(owner, item.task, due))
+        said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
+        return Notes(self.key_points, self.decisions, items, said)
+
+    @classmethod
+    def merge(cls, parts: list[Notes]) -> Notes:
+        """Concatenate notes in order, dropping exact repeats."""
+        merged = cls()
+        seen_items: set[tuple[str, str]] = set()
+        for part in parts:
+            merged.key_points = _unique(merged.key_points + part.key_points)
+            merged.decisions = _unique(merged.decisions + part.decisions)
+            for item in part.action_items:
+                key = (_key(item.owner), _key(item.task))
+                if key not in seen_items:
+                    seen_items.add(key)
+                    merged.action_items.append(item)
+            for speaker, points in part.said.items():
+                merged.said.setdefault(speaker, []).extend(points)
+        return merged
+
+    def render(self, conversational: bool = False) -> str:
+        """Markdown with the fixed skeleton; empty sections are left out."""
+        sections: list[str] = []
+        if conversational and self.said:
+            lines = [f"- {speaker}: {' '.join(points)}" for speaker, points in self.said.items()]
+            sections.append("Who said what:\n" + "\n".join(lines))
+        elif self.key_points:
+            sections.append("Key points:\n" + "\n".join(f"- {p}" for p in self.key_points))
+        if self.decisions:
+            sections.append("Decisions:\n" + "\n".join(f"- {d}" for d in self.decisions))
+        if self.action_items:
+            sections.append(
+                "Action items:\n" + "\n".join(f"- {a.render()}" for a in self.action_items)
+            )
+        return "\n\n".join(sections)

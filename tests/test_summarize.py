@@ -1,0 +1,121 @@
+"""Summaries from the real embedded models on fixtures with known facts."""
+
+import json
+
+import jsonschema
+import pytest
+
+import synopsis
+from synopsis.errors import InputError, SchemaError, UnknownModelError
+from synopsis.summarize.chunking import split_sentences
+
+from .helpers import FIXTURES, action_recall, decision_recall, meeting
+
+MEETINGS = ["launch_sync", "hiring_committee", "warehouse_review"]
+
+
+@pytest.mark.parametrize("name", MEETINGS)
+def test_bullets_name_decisions_and_owners(registry, name):
+    text, facts = meeting(name)
+    summary = synopsis.summarize(text, style="bullets", registry=registry)
+    assert summary.model == "qwen2.5-coder-1.5b-instruct"
+    assert summary.chunks == 1
+    assert summary.text.lstrip().startswith(("Key points", "- ", "**"))
+    assert decision_recall(summary.text, facts) == 1.0, summary.text
+    assert action_recall(summary.text, facts) >= 2 / 3, summary.text
+
+
+def test_long_transcript_keeps_start_middle_and_end(registry):
+    text = (FIXTURES / "long_meeting.txt").read_text()
+    facts = json.loads((FIXTURES / "long_meeting.facts.json").read_text())
+    progress: list[tuple[str, int, int]] = []
+    summary = synopsis.summarize(
+        text, style="bullets", model="fast", registry=registry,
+        progress=lambda *event: progress.append(event),
+    )
+    assert summary.chunks >= 5
+    assert ("map", summary.chunks, summary.chunks) in progress
+    lowered = summary.text.lower()
+    missing = [where for where, alternatives in facts.items()
+               if not any(alt in lowered for alt in alternatives)]
+    assert missing == [], summary.text
+    assert summary.usage.calls >= summary.chunks + 1
+
+
+def test_json_style_matches_schema(registry):
+    text, _ = meeting("hiring_committee")
+    schema = {
+        "type": "object",
+        "properties": {
+            "decisions": {"type": "array", "items": {"type": "string"}},
+            "action_items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"owner": {"type": "string"}, "task": {"type": "string"}},
+                    "required": ["owner", "task"],
+                },
+            },
+        },
+        "required": ["decisions", "action_items"],
+    }
+    summary = synopsis.summarize(text, style="json", schema=schema, model="fast", registry=registry)
+    jsonschema.validate(summary.data, schema)
+    assert json.loads(summary.text) == summary.data
+    owners = {item["owner"] for item in summary.data["action_items"]}
+    assert owners & {"Hiro", "Lena", "Omar"}
+
+
+def test_extractive_uses_only_input_sentences():
+    text, _ = meeting("launch_sync")
+    summary = synopsis.summarize(text, style="extractive")
+    assert summary.model == "extractive" and summary.usage.calls == 0
+    source_sentences = set(split_sentences(text))
+    for line in summary.text.splitlines():
+        assert line in source_sentences
+
+
+def test_headline_is_one_short_line(registry):
+    text, _ = meeting("launch_sync")
+    summary = synopsis.summarize(text, style="headline", model="fast", registry=registry)
+    assert "\n" not in summary.text and 0 < len(summary.text.split()) <= 16
+
+
+def test_conversational_attributes_speakers(registry):
+    text, _ = meeting("warehouse_review")
+    summary = synopsis.summarize(text, style="conversational", registry=registry)
+    lines = summary.text.splitlines()
+    assert any(line.lstrip("-* ").startswith("A") for line in lines), summary.text
+    assert any(line.lstrip("-* ").startswith("B") for line in lines), summary.text
+
+
+def test_custom_prompt_shapes_output(registry):
+    text, _ = meeting("launch_sync")
+    prompt = ("Use exactly these four headings on their own lines: Topic, Key Points, "
+              "Action Items, Conclusion.")
+    summary = synopsis.summarize(text, style="custom", prompt=prompt, model="fast", registry=registry)
+    for heading in ("Topic", "Key Points", "Action Items", "Conclusion"):
+        assert heading.lower() in summary.text.lower(), summary.text
+
+
+def test_unsupported_terms_are_reported(registry):
+    text, _ = meeting("launch_sync")
+    summary = synopsis.summarize(text, style="paragraph", model="fast", registry=registry)
+    for term in summary.unsupported:
+        assert term.text.lower() not in text.lower()
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"text": "   "}, InputError),
+        ({"text": "x", "style": "limerick"}, InputError),
+        ({"text": "x", "style": "custom"}, InputError),
+        ({"text": "x", "style": "json"}, SchemaError),
+        ({"text": "x", "style": "json", "schema": {"type": "nonsense"}}, SchemaError),
+        ({"text": "x", "model": "gpt-7"}, UnknownModelError),
+    ],
+)
+def test_bad_requests_fail_clearly(registry, kwargs, error):
+    with pytest.raises(error):
+        synopsis.summarize(registry=registry, **kwargs)
