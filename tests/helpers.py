@@ -47,7 +47,9 @@ class LoopbackServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def serve(self, path: str, body: bytes, content_type: str = "text/plain", status: int = 200) -> None:
+    def serve(
+        self, path: str, body: bytes, content_type: str = "text/plain", status: int = 200
+    ) -> None:
         def handler(request: http.server.BaseHTTPRequestHandler) -> None:
             request.send_response(status)
             request.send_header("content-type", content_type)
@@ -81,7 +83,9 @@ def meeting(name: str) -> tuple[str, dict]:
 def decision_recall(summary: str, facts: dict) -> float:
     """Share of known decisions whose key phrase (any spelling) appears in the summary."""
     text = summary.lower()
-    hits = sum(any(alt.lower() in text for alt in alternatives) for alternatives in facts["decisions"])
+    hits = sum(
+        any(alt.lower() in text for alt in alternatives) for alternatives in facts["decisions"]
+    )
     return hits / len(facts["decisions"])
 
 

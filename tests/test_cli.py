@@ -11,7 +11,9 @@ import pytest
 from .helpers import MEETINGS, decision_recall, meeting
 
 
-def run(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(
+    *args: str, stdin: bytes | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "synopsis", *args],
         input=stdin,
@@ -39,13 +41,27 @@ def test_summarize_meeting_bullets():
 def test_json_format_from_stdin_with_schema(tmp_path):
     schema = {
         "type": "object",
-        "properties": {"title": {"type": "string"}, "people": {"type": "array", "items": {"type": "string"}}},
+        "properties": {
+            "title": {"type": "string"},
+            "people": {"type": "array", "items": {"type": "string"}},
+        },
         "required": ["title", "people"],
     }
     (tmp_path / "s.json").write_text(json.dumps(schema))
     text, _ = meeting("hiring_committee")
-    result = run("summarize", "-", "--style", "json", "--schema", str(tmp_path / "s.json"),
-                 "--model", "fast", "--format", "json", stdin=text.encode())
+    result = run(
+        "summarize",
+        "-",
+        "--style",
+        "json",
+        "--schema",
+        str(tmp_path / "s.json"),
+        "--model",
+        "fast",
+        "--format",
+        "json",
+        stdin=text.encode(),
+    )
     assert result.returncode == 0, result.stderr.decode()
     payload = json.loads(result.stdout)
     assert {"summary", "style", "model", "chunks", "usage"} <= payload.keys()
@@ -55,7 +71,9 @@ def test_json_format_from_stdin_with_schema(tmp_path):
 
 def test_extractive_to_file(tmp_path):
     out = tmp_path / "summary.txt"
-    result = run("summarize", str(MEETINGS / "hiring_committee.txt"), "--style", "extractive", "-o", str(out))
+    result = run(
+        "summarize", str(MEETINGS / "hiring_committee.txt"), "--style", "extractive", "-o", str(out)
+    )
     assert result.returncode == 0, result.stderr.decode()
     text, _ = meeting("hiring_committee")
     assert all(line in text for line in out.read_text().splitlines())
@@ -64,8 +82,13 @@ def test_extractive_to_file(tmp_path):
 def test_summarize_text_from_url(loopback):
     text, _ = meeting("launch_sync")
     loopback.serve("/meeting.txt", text.encode(), "text/plain; charset=utf-8")
-    result = run("summarize", loopback.url("/meeting.txt"), "--style", "extractive",
-                 env={"SYNOPSIS_FETCH_ALLOWLIST": "127.0.0.1"})
+    result = run(
+        "summarize",
+        loopback.url("/meeting.txt"),
+        "--style",
+        "extractive",
+        env={"SYNOPSIS_FETCH_ALLOWLIST": "127.0.0.1"},
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert "March 14" in result.stdout.decode()
 
@@ -76,15 +99,33 @@ def test_summarize_text_from_url(loopback):
         (lambda d: (d / "empty.txt").write_text("  \n"), ["empty.txt"], "empty"),
         (lambda d: None, ["missing.txt"], "no such file"),
         (lambda d: (d / "blob.bin").write_bytes(b"\x00\x01\x02" * 100), ["blob.bin"], "binary"),
-        (lambda d: (d / "latin.txt").write_bytes("caf\xe9".encode("latin-1")), ["latin.txt"], "not UTF-8"),
+        (
+            lambda d: (d / "latin.txt").write_bytes("caf\xe9".encode("latin-1")),
+            ["latin.txt"],
+            "not UTF-8",
+        ),
         (lambda d: (d / "dir").mkdir(), ["dir"], "directory"),
-        (lambda d: (d / "s.json").write_text("{not json"),
-         [str(MEETINGS / "launch_sync.txt"), "--style", "json", "--schema", "s.json"], "not valid JSON"),
-        (lambda d: (d / "s.json").write_text('{"type": 12}'),
-         [str(MEETINGS / "launch_sync.txt"), "--style", "json", "--schema", "s.json"], "invalid JSON Schema"),
+        (
+            lambda d: (d / "s.json").write_text("{not json"),
+            [str(MEETINGS / "launch_sync.txt"), "--style", "json", "--schema", "s.json"],
+            "not valid JSON",
+        ),
+        (
+            lambda d: (d / "s.json").write_text('{"type": 12}'),
+            [str(MEETINGS / "launch_sync.txt"), "--style", "json", "--schema", "s.json"],
+            "invalid JSON Schema",
+        ),
         (lambda d: None, [str(MEETINGS / "launch_sync.txt"), "--model", "gpt-7"], "unknown model"),
-        (lambda d: None, [str(MEETINGS / "launch_sync.txt"), "--style", "limerick"], "unknown style"),
-        (lambda d: None, [str(MEETINGS / "launch_sync.txt"), "--style", "custom"], "needs a prompt"),
+        (
+            lambda d: None,
+            [str(MEETINGS / "launch_sync.txt"), "--style", "limerick"],
+            "unknown style",
+        ),
+        (
+            lambda d: None,
+            [str(MEETINGS / "launch_sync.txt"), "--style", "custom"],
+            "needs a prompt",
+        ),
         (lambda d: None, ["http://127.0.0.1:9/meeting.txt"], "could not reach"),
         (lambda d: None, ["http://10.255.255.1/meeting.txt"], "private"),
     ],
@@ -101,8 +142,17 @@ def test_models_and_config():
     assert models.returncode == 0
     assert "qwen2.5-coder-1.5b-instruct (default)" in models.stdout.decode()
     assert "fast" in models.stdout.decode()
-    spec = [{"name": "remote", "backend": "openai", "base_url": "http://127.0.0.1:9/v1", "api_key": "sk-secret"}]
-    config = run("config", env={"SYNOPSIS_MODELS": json.dumps(spec), "SYNOPSIS_CHUNK_TOKENS": "1234"})
+    spec = [
+        {
+            "name": "remote",
+            "backend": "openai",
+            "base_url": "http://127.0.0.1:9/v1",
+            "api_key": "sk-secret",
+        }
+    ]
+    config = run(
+        "config", env={"SYNOPSIS_MODELS": json.dumps(spec), "SYNOPSIS_CHUNK_TOKENS": "1234"}
+    )
     assert config.returncode == 0
     settings = json.loads(config.stdout)
     assert settings["chunk_tokens"] == 1234

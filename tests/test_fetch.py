@@ -3,7 +3,9 @@ import pytest
 from synopsis.errors import FetchError
 from synopsis.fetch import FetchPolicy, fetch
 
-LOOPBACK_ALLOWED = FetchPolicy(allowed_networks=(__import__("ipaddress").ip_network("127.0.0.0/8"),))
+LOOPBACK_ALLOWED = FetchPolicy(
+    allowed_networks=(__import__("ipaddress").ip_network("127.0.0.0/8"),)
+)
 
 
 @pytest.mark.parametrize(

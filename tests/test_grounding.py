@@ -11,12 +11,17 @@ def kinds(summary: str) -> set[tuple[str, str]]:
 
 
 def test_supported_facts_pass():
-    summary = "- Launch moved to March 14.\n- Ad budget: 48500 dollars.\n- Priya: send 3 invites (due Friday)"
+    summary = (
+        "- Launch moved to March 14.\n- Ad budget: 48500 dollars.\n"
+        "- Priya: send 3 invites (due Friday)"
+    )
     assert kinds(summary) == set()
 
 
 def test_invented_numbers_dates_and_names_are_listed():
-    summary = "- Launch moved to April 2.\n- Budget is 60,000.\n- Marcus will email Priya on Monday."
+    summary = (
+        "- Launch moved to April 2.\n- Budget is 60,000.\n- Marcus will email Priya on Monday."
+    )
     found = kinds(summary)
     assert ("number", "2") in found
     assert ("number", "60,000") in found

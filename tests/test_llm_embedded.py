@@ -50,8 +50,12 @@ def test_token_count_uses_the_model_tokenizer(fast):
 
 def test_prompt_over_context_is_an_error_not_a_truncation():
     spec = ModelSpec.model_validate(
-        {**ModelRegistry(Settings()).resolve("fast").model_dump(), "name": "tiny-ctx", "aliases": [],
-         "context": 256}
+        {
+            **ModelRegistry(Settings()).resolve("fast").model_dump(),
+            "name": "tiny-ctx",
+            "aliases": [],
+            "context": 256,
+        }
     )
     backend = ModelRegistry(Settings(models=[spec])).backend("tiny-ctx")
     long_prompt = [{"role": "user", "content": "word " * 400}]

@@ -30,14 +30,20 @@ def test_long_transcript_keeps_start_middle_and_end(registry):
     facts = json.loads((FIXTURES / "long_meeting.facts.json").read_text())
     progress: list[tuple[str, int, int]] = []
     summary = synopsis.summarize(
-        text, style="bullets", model="fast", registry=registry,
+        text,
+        style="bullets",
+        model="fast",
+        registry=registry,
         progress=lambda *event: progress.append(event),
     )
     assert summary.chunks >= 5
     assert ("map", summary.chunks, summary.chunks) in progress
     lowered = summary.text.lower()
-    missing = [where for where, alternatives in facts.items()
-               if not any(alt in lowered for alt in alternatives)]
+    missing = [
+        where
+        for where, alternatives in facts.items()
+        if not any(alt in lowered for alt in alternatives)
+    ]
     assert missing == [], summary.text
     assert summary.usage.calls >= summary.chunks + 1
 
@@ -91,9 +97,13 @@ def test_conversational_attributes_speakers(registry):
 
 def test_custom_prompt_shapes_output(registry):
     text, _ = meeting("launch_sync")
-    prompt = ("Use exactly these four headings on their own lines: Topic, Key Points, "
-              "Action Items, Conclusion.")
-    summary = synopsis.summarize(text, style="custom", prompt=prompt, model="fast", registry=registry)
+    prompt = (
+        "Use exactly these four headings on their own lines: Topic, Key Points, "
+        "Action Items, Conclusion."
+    )
+    summary = synopsis.summarize(
+        text, style="custom", prompt=prompt, model="fast", registry=registry
+    )
     for heading in ("Topic", "Key Points", "Action Items", "Conclusion"):
         assert heading.lower() in summary.text.lower(), summary.text
 

@@ -1,8 +1,8 @@
 """Synopsis: self-hosted summaries of text, audio and video.
 
-    >>> import synopsis
-    >>> summary = synopsis.summarize(open("meeting.txt").read(), style="bullets")
-    >>> print(summary.text, summary.model, summary.unsupported)
+>>> import synopsis
+>>> summary = synopsis.summarize(open("meeting.txt").read(), style="bullets")
+>>> print(summary.text, summary.model, summary.unsupported)
 """
 
 from .errors import (

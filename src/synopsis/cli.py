@@ -10,14 +10,20 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.progress import TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from .errors import InputError, SchemaError, SynopsisError
@@ -32,7 +38,7 @@ app = typer.Typer(
 stderr = Console(stderr=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -84,7 +90,9 @@ def load_schema(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"schema file {path} cannot be read: {exc}") from exc
     except json.JSONDecodeError as exc:
-        raise SchemaError(f"schema file {path} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+        raise SchemaError(
+            f"schema file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
+        ) from exc
     return data
 
 
@@ -101,13 +109,41 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def summarize(
-    source: Annotated[str, typer.Argument(metavar="INPUT", help="A text file, - for stdin, or an http(s) URL.")],
-    style: Annotated[str, typer.Option("--style", "-s", help="bullets, paragraph, headline, conversational, custom, json or extractive.")] = "bullets",
-    prompt: Annotated[str | None, typer.Option("--prompt", "-p", help="Instructions: required for custom, added to other styles.")] = None,
-    schema: Annotated[Path | None, typer.Option("--schema", help="JSON Schema file for --style json.")] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name or alias (see `synopsis models`).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text: the summary; json: the summary with model, chunks and usage.")] = OutputFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    source: Annotated[
+        str, typer.Argument(metavar="INPUT", help="A text file, - for stdin, or an http(s) URL.")
+    ],
+    style: Annotated[
+        str,
+        typer.Option(
+            "--style",
+            "-s",
+            help="bullets, paragraph, headline, conversational, custom, json or extractive.",
+        ),
+    ] = "bullets",
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            "--prompt", "-p", help="Instructions: required for custom, added to other styles."
+        ),
+    ] = None,
+    schema: Annotated[
+        Path | None, typer.Option("--schema", help="JSON Schema file for --style json.")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", help="Model name or alias (see `synopsis models`)."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: the summary; json: the summary with model, chunks and usage.",
+        ),
+    ] = OutputFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Summarize a document in the style you ask for."""
     from .inputs import read_text
@@ -149,8 +185,12 @@ def models() -> None:
         table.add_column("aliases")
         for spec in registry.specs:
             name = spec.name + (" (default)" if spec.name == default else "")
-            table.add_row(name, str(registry.context_size(spec)), registry.where(spec),
-                          ", ".join(spec.aliases))
+            table.add_row(
+                name,
+                str(registry.context_size(spec)),
+                registry.where(spec),
+                ", ".join(spec.aliases),
+            )
         Console().print(table)
 
 

@@ -46,7 +46,9 @@ class FetchPolicy:
                 networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError:
                 hosts.add(entry.lower().rstrip("."))
-        return cls(frozenset(hosts), tuple(networks), settings.fetch_max_bytes, settings.fetch_timeout)
+        return cls(
+            frozenset(hosts), tuple(networks), settings.fetch_max_bytes, settings.fetch_timeout
+        )
 
     def permits(self, host: str, address: IPAddress) -> bool:
         if host in self.allowed_hosts or any(address in n for n in self.allowed_networks):
@@ -77,15 +79,18 @@ def _public_address(url: str, policy: FetchPolicy) -> tuple[str, IPAddress]:
     """Check scheme and host; return the hostname and the address to connect to."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise FetchError(f"only http and https URLs can be fetched, not {parts.scheme or 'no scheme'!r}")
+        raise FetchError(
+            f"only http and https URLs can be fetched, not {parts.scheme or 'no scheme'!r}"
+        )
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         raise FetchError(f"the URL {url!r} has no host")
     if host in _METADATA_HOSTS and host not in policy.allowed_hosts:
         raise FetchError(f"refusing to fetch {url}: {host} is a cloud metadata address")
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except socket.gaierror as exc:
         raise FetchError(f"could not resolve {host}: {exc.strerror or exc}") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
@@ -99,8 +104,9 @@ def _public_address(url: str, policy: FetchPolicy) -> tuple[str, IPAddress]:
     return host, addresses[0]
 
 
-def _pinned_request(client: httpx.Client, method: str, url: str, host: str, address: IPAddress,
-                    **kwargs: object) -> httpx.Request:
+def _pinned_request(
+    client: httpx.Client, method: str, url: str, host: str, address: IPAddress, **kwargs: object
+) -> httpx.Request:
     parts = urlsplit(url)
     literal = f"[{address}]" if address.version == 6 else str(address)
     netloc = literal + (f":{parts.port}" if parts.port else "")
@@ -169,5 +175,6 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
     policy = policy or FetchPolicy.from_settings()
     with open_url(url, policy) as (final_url, response):
         content = b"".join(iter_body(final_url, response, policy.max_bytes))
-        return Fetched(final_url, content, response.headers.get("content-type", ""),
-                       dict(response.headers))
+        return Fetched(
+            final_url, content, response.headers.get("content-type", ""), dict(response.headers)
+        )

@@ -96,6 +96,8 @@ class EmbeddedBackend:
                 except Exception:
                     self._created -= 1
                     raise
+                if self._tokenizer is None:
+                    self._tokenizer = llama
         if llama is None:
             llama = self._free.get()
         try:
@@ -111,10 +113,9 @@ class EmbeddedBackend:
     # -- tokens ------------------------------------------------------------------------------
 
     def count_tokens(self, text: str) -> int:
+        """Tokens by the model's own tokenizer (read-only, so safe beside a running call)."""
         if self._tokenizer is None:
-            with self._lock:
-                if self._tokenizer is None:
-                    self._tokenizer = self._load(vocab_only=True)
+            self.warm_up()
         return len(self._tokenizer.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _output_budget(self, messages: list[Message], options: GenerationOptions) -> int:
@@ -165,7 +166,9 @@ class EmbeddedBackend:
             seconds=time.perf_counter() - started,
         )
 
-    def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[CompletionDelta]:
+    def stream(
+        self, messages: list[Message], options: GenerationOptions
+    ) -> Iterator[CompletionDelta]:
         request = self._request(messages, options)
         with self._instance() as llama:
             try:

@@ -125,8 +125,11 @@ class OpenAICompatibleBackend:
         try:
             return self._send(payload(), stream=stream)
         except UpstreamStatusError as exc:
-            if not (options.json_schema is not None and self._schema_dialect == "json_schema"
-                    and exc.status in (400, 422)):
+            if not (
+                options.json_schema is not None
+                and self._schema_dialect == "json_schema"
+                and exc.status in (400, 422)
+            ):
                 raise
             self._schema_dialect = "json_object"
             return self._send(payload(), stream=stream)
@@ -153,7 +156,9 @@ class OpenAICompatibleBackend:
             seconds=time.perf_counter() - started,
         )
 
-    def stream(self, messages: list[Message], options: GenerationOptions) -> Iterator[CompletionDelta]:
+    def stream(
+        self, messages: list[Message], options: GenerationOptions
+    ) -> Iterator[CompletionDelta]:
         with self._slots:
             response = self._post(messages, options, stream=True)
             usage = Usage(calls=1)
@@ -193,5 +198,6 @@ def _upstream_error(model: str, response: httpx.Response) -> Exception:
     ):
         return ContextLengthError(f"model {model!r}: {message}")
     return UpstreamStatusError(
-        f"model {model!r}: upstream answered {response.status_code}: {message}", response.status_code
+        f"model {model!r}: upstream answered {response.status_code}: {message}",
+        response.status_code,
     )

@@ -14,7 +14,9 @@ from collections.abc import Callable
 TokenCounter = Callable[[str], int]
 
 # "A: …", "Speaker B: …", "Alice: …", "Dr. Jane Roe: …" at the start of a line.
-SPEAKER_LINE = re.compile(r"^\s*(?:Speaker\s+[A-Z0-9]{1,3}|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*:\s+\S")
+SPEAKER_LINE = re.compile(
+    r"^\s*(?:Speaker\s+[A-Z0-9]{1,3}|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*:\s+\S"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 

@@ -38,7 +38,9 @@ def rank_sentences(sentences: list[str], iterations: int = 100) -> np.ndarray:
     similarity = vectors @ vectors.T
     np.fill_diagonal(similarity, 0.0)
     out_weight = similarity.sum(axis=1, keepdims=True)
-    transition = np.divide(similarity, out_weight, out=np.zeros_like(similarity), where=out_weight > 0)
+    transition = np.divide(
+        similarity, out_weight, out=np.zeros_like(similarity), where=out_weight > 0
+    )
     n = len(sentences)
     scores = np.full(n, 1.0 / n)
     for _ in range(iterations):

@@ -13,26 +13,58 @@ from dataclasses import dataclass
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
-MONTHS = (
+MONTHS = frozenset(
     "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "first": 1, "second": 2,
-    "third": 3, "fourth": 4, "fifth": 5, "half": 50,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "half": 50,
 }
 # Words our own prompt skeletons put in summaries, and sentence-openers that are not names.
-_NOT_NAMES = set(
-    """key points decisions decision action items item who said what none summary topic
-    conclusion notes part speaker the a an this that these those it its they we he she i you
-    there here in on at for to and but or if when after before during overall also next then all
-    both each no not yes our their his her my your however meanwhile finally first second third
-    today tomorrow yesterday team meeting agenda update updates discussion discussed""".split()
+_NOT_NAMES = frozenset(
+    (
+        "key points decisions decision action items item who said what none summary topic "
+        "conclusion notes part speaker the a an this that these those it its they we he she i "
+        "you there here in on at for to and but or if when after before during overall also next "
+        "then all both each no not yes our their his her my your however meanwhile finally first "
+        "second third today tomorrow yesterday team meeting agenda update updates discussion "
+        "discussed unassigned due"
+    ).split()
 )
 
 

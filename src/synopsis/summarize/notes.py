@@ -108,22 +108,32 @@ class Notes:
     said: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_data(cls, points: dict[str, Any] | None = None, facts: dict[str, Any] | None = None,
-                  speakers: dict[str, Any] | None = None) -> Notes:
+    def from_data(
+        cls,
+        points: dict[str, Any] | None = None,
+        facts: dict[str, Any] | None = None,
+        speakers: dict[str, Any] | None = None,
+    ) -> Notes:
         notes = cls()
         if points:
             notes.key_points = _unique([str(p) for p in points.get("key_points", [])])
         if facts:
             notes.decisions = _unique([str(d) for d in facts.get("decisions", [])])
             notes.action_items = [
-                ActionItem(str(a.get("owner", "")).strip(), str(a.get("task", "")).strip(),
-                           str(a.get("due", "")).strip())
+                ActionItem(
+                    str(a.get("owner", "")).strip(),
+                    str(a.get("task", "")).strip(),
+                    str(a.get("due", "")).strip(),
+                )
                 for a in facts.get("action_items", [])
                 if str(a.get("task", "")).strip()
             ]
         if speakers:
             for entry in speakers.get("speakers", []):
-                speaker, said = str(entry.get("speaker", "")).strip(), str(entry.get("said", "")).strip()
+                speaker, said = (
+                    str(entry.get("speaker", "")).strip(),
+                    str(entry.get("said", "")).strip(),
+                )
                 if speaker and said:
                     notes.said.setdefault(speaker, []).append(said)
         return notes

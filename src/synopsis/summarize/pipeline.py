@@ -19,8 +19,14 @@ from typing import Any, TypeVar
 import jsonschema
 
 from ..errors import ContextLengthError, InputError, OutputValidationError, SchemaError
-from ..llm.base import ChatBackend, GenerationOptions, Message, Usage, count_prompt_tokens
-from ..llm.base import strip_reasoning
+from ..llm.base import (
+    ChatBackend,
+    GenerationOptions,
+    Message,
+    Usage,
+    count_prompt_tokens,
+    strip_reasoning,
+)
 from ..llm.registry import ModelRegistry, get_registry
 from . import styles
 from .chunking import chunk_text, has_speaker_turns
@@ -125,8 +131,10 @@ class MapReduce:
 
     def _output_tokens(self, request: styles.StyleRequest) -> int:
         limit = self.settings.llm_max_output_tokens
-        return min(limit, max([styles.OUTPUT_TOKENS.get(request.style, limit),
-                               *styles.OUTPUT_TOKENS.values()]))
+        return min(
+            limit,
+            max([styles.OUTPUT_TOKENS.get(request.style, limit), *styles.OUTPUT_TOKENS.values()]),
+        )
 
     # -- calls -------------------------------------------------------------------------------
 
@@ -165,8 +173,11 @@ class MapReduce:
             if attempt == 0:
                 messages = messages + [
                     {"role": "assistant", "content": output},
-                    {"role": "user", "content": f"That answer is wrong: {problem}. Reply again "
-                     "with only the corrected JSON object."},
+                    {
+                        "role": "user",
+                        "content": f"That answer is wrong: {problem}. Reply again "
+                        "with only the corrected JSON object.",
+                    },
                 ]
         raise OutputValidationError(
             f"model {self.backend.name!r} did not produce valid JSON twice: {problem}"
@@ -201,12 +212,19 @@ class MapReduce:
         kind = "conversation transcript" if has_speaker_turns(text) else "document"
         room = self._room(request)
         budget = min(self.settings.chunk_tokens, room)
-        chunks = [text] if total_tokens <= budget else chunk_text(text, budget, self.backend.count_tokens)
+        chunks = (
+            [text]
+            if total_tokens <= budget
+            else chunk_text(text, budget, self.backend.count_tokens)
+        )
         timings: dict[str, float] = {}
         if request.structured or len(chunks) > 1:
             parts = self._fan_out(
                 "map",
-                [self._notes_job(c, i, len(chunks), request, kind) for i, c in enumerate(chunks, 1)],
+                [
+                    self._notes_job(c, i, len(chunks), request, kind)
+                    for i, c in enumerate(chunks, 1)
+                ],
             )
             timings["map"] = time.perf_counter() - started
             notes = Notes.merge(parts).grounded(text)
@@ -222,13 +240,21 @@ class MapReduce:
             self.progress("final", 0, 1)
             messages = styles.final_messages(source, request, from_notes, kind)
             if request.style == "json":
-                data = self._data(messages, request.schema or {}, self.settings.llm_max_output_tokens)
+                data = self._data(
+                    messages, request.schema or {}, self.settings.llm_max_output_tokens
+                )
                 output = json.dumps(data, ensure_ascii=False, indent=2)
             else:
-                output = self._text(messages, styles.OUTPUT_TOKENS.get(
-                    request.style, self.settings.llm_max_output_tokens))
+                output = self._text(
+                    messages,
+                    styles.OUTPUT_TOKENS.get(request.style, self.settings.llm_max_output_tokens),
+                )
             if request.style == "headline":
-                output = output.strip().splitlines()[0].strip().strip('"“”*#').rstrip(".") if output.strip() else ""
+                output = (
+                    output.strip().splitlines()[0].strip().strip('"“”*#').rstrip(".")
+                    if output.strip()
+                    else ""
+                )
             self.progress("final", 1, 1)
         timings["final"] = time.perf_counter() - final_started
         timings["total"] = time.perf_counter() - started
@@ -244,28 +270,39 @@ class MapReduce:
             warnings=self.warnings,
         )
 
-    def _notes_job(self, chunk: str, part: int, parts: int, request: styles.StyleRequest,
-                   kind: str) -> Callable[[], Notes]:
+    def _notes_job(
+        self, chunk: str, part: int, parts: int, request: styles.StyleRequest, kind: str
+    ) -> Callable[[], Notes]:
         """Both calls for one chunk, back to back so the second reuses the evaluated prefix."""
         note = styles.part_note(part, parts, kind)
 
         def job() -> Notes:
             if request.style == "conversational":
-                speakers = self._data(styles.speakers_messages(chunk, kind, note), SPEAKERS_SCHEMA,
-                                      styles.OUTPUT_TOKENS["speakers"])
+                speakers = self._data(
+                    styles.speakers_messages(chunk, kind, note),
+                    SPEAKERS_SCHEMA,
+                    styles.OUTPUT_TOKENS["speakers"],
+                )
                 points = None
             else:
-                points = self._data(styles.points_messages(chunk, kind, note), POINTS_SCHEMA,
-                                    styles.OUTPUT_TOKENS["points"])
+                points = self._data(
+                    styles.points_messages(chunk, kind, note),
+                    POINTS_SCHEMA,
+                    styles.OUTPUT_TOKENS["points"],
+                )
                 speakers = None
-            facts = self._data(styles.facts_messages(chunk, kind, note), FACTS_SCHEMA,
-                               styles.OUTPUT_TOKENS["facts"])
+            facts = self._data(
+                styles.facts_messages(chunk, kind, note),
+                FACTS_SCHEMA,
+                styles.OUTPUT_TOKENS["facts"],
+            )
             return Notes.from_data(points, facts, speakers)
 
         return job
 
-    def _condense(self, notes: Notes, kind: str, room: int, limit: int | None,
-                  structured: bool) -> Notes:
+    def _condense(
+        self, notes: Notes, kind: str, room: int, limit: int | None, structured: bool
+    ) -> Notes:
         """Merge key points in rounds until there are at most `limit` and the notes fit `room`."""
         count = self.backend.count_tokens
         round_ = 0
@@ -294,8 +331,11 @@ class MapReduce:
         def job() -> list[str]:
             if len(points) <= limit:
                 return points
-            data = self._data(styles.condense_messages(points, kind, limit), POINTS_SCHEMA,
-                              styles.OUTPUT_TOKENS["condense"])
+            data = self._data(
+                styles.condense_messages(points, kind, limit),
+                POINTS_SCHEMA,
+                styles.OUTPUT_TOKENS["condense"],
+            )
             return [str(p) for p in data["key_points"]][:limit]
 
         return job

@@ -136,7 +136,9 @@ def final_messages(text: str, request: StyleRequest, from_notes: bool, kind: str
     """The prose styles' one call, on the source itself or on notes taken from it."""
     source = f"notes on a {kind}" if from_notes else kind
     schema = json.dumps(request.schema, indent=1) if request.schema is not None else ""
-    instruction = FINAL[request.style].format(source=source, prompt=request.prompt or "", schema=schema)
+    instruction = FINAL[request.style].format(
+        source=source, prompt=request.prompt or "", schema=schema
+    )
     if request.prompt and request.style != "custom":
         instruction += f"\n\nAlso follow these instructions: {request.prompt}"
     label = "Notes" if from_notes else _label(kind)
@@ -146,12 +148,23 @@ def final_messages(text: str, request: StyleRequest, from_notes: bool, kind: str
 def instruction_overhead(request: StyleRequest) -> str:
     """The longest fixed text any call adds around a chunk, for budgeting chunk sizes."""
     candidates = [POINTS, FACTS, SPEAKERS, CONDENSE, FINAL.get(request.style, "")]
-    extra = (request.prompt or "") + (json.dumps(request.schema, indent=1) if request.schema else "")
+    extra = (request.prompt or "") + (
+        json.dumps(request.schema, indent=1) if request.schema else ""
+    )
     return SYSTEM + PART + max(candidates, key=len) + extra
 
 
 def prompt_vocabulary(request: StyleRequest) -> str:
     """Words our own prompts could put in a summary, which the grounding check must not flag."""
-    return " ".join([SYSTEM, POINTS, FACTS, SPEAKERS, *FINAL.values(), "Key points Decisions "
-                     "Action items Who said what Unassigned due", request.prompt or "",
-                     json.dumps(request.schema) if request.schema else ""])
+    return " ".join(
+        [
+            SYSTEM,
+            POINTS,
+            FACTS,
+            SPEAKERS,
+            *FINAL.values(),
+            "Key points Decisions Action items Who said what Unassigned due",
+            request.prompt or "",
+            json.dumps(request.schema) if request.schema else "",
+        ]
+    )
