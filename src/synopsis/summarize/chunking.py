@@ -39,18 +39,23 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+def speaker_turns(text: str) -> list[str]:
+    """Each speaker turn as one string ("Name: …"), continuation lines folded in."""
+    turns: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if SPEAKER_LINE.match(line) or not turns:
+            turns.append(line.strip())
+        else:
+            turns[-1] += "\n" + line.strip()
+    return turns
+
+
 def _units(text: str) -> tuple[list[str], str]:
     """The coarsest natural units and their joiner: speaker turns if any, else paragraphs."""
     if has_speaker_turns(text):
-        turns: list[str] = []
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            if SPEAKER_LINE.match(line) or not turns:
-                turns.append(line.strip())
-            else:
-                turns[-1] += "\n" + line.strip()
-        return turns, "\n"
+        return speaker_turns(text), "\n"
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()], "\n\n"
 
 

@@ -16,12 +16,12 @@ _NORMALISE = re.compile(r"[^a-z0-9]+")
 
 # Length bounds are part of the grammar: a small model that starts repeating itself inside a
 # string is stopped by the grammar instead of running to the output limit.
-_SENTENCE = {"type": "string", "maxLength": 240}
+_SENTENCE = {"type": "string", "maxLength": 160}
 
 POINTS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "key_points": {"type": "array", "items": _SENTENCE, "maxItems": 8},
+        "key_points": {"type": "array", "items": _SENTENCE, "maxItems": 6},
     },
     "required": ["key_points"],
 }
@@ -29,16 +29,16 @@ POINTS_SCHEMA: dict[str, Any] = {
 FACTS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "decisions": {"type": "array", "items": _SENTENCE, "maxItems": 10},
+        "decisions": {"type": "array", "items": _SENTENCE, "maxItems": 6},
         "action_items": {
             "type": "array",
-            "maxItems": 12,
+            "maxItems": 6,
             "items": {
                 "type": "object",
                 "properties": {
-                    "owner": {"type": "string", "maxLength": 60},
-                    "task": {"type": "string", "maxLength": 200},
-                    "due": {"type": "string", "maxLength": 40},
+                    "owner": {"type": "string", "maxLength": 40},
+                    "task": {"type": "string", "maxLength": 120},
+                    "due": {"type": "string", "maxLength": 30},
                 },
                 "required": ["owner", "task", "due"],
             },

@@ -11,6 +11,7 @@ backend's limit. Nothing is dropped to make the input fit.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -29,17 +30,20 @@ from ..llm.base import (
 )
 from ..llm.registry import ModelRegistry, get_registry
 from . import styles
+from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns
 from .extractive import extract
 from .grounding import find_unsupported
 from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SPEAKERS_SCHEMA, Notes
 from .result import Summary
 
+log = logging.getLogger("synopsis.summarize")
 T = TypeVar("T")
 ProgressCallback = Callable[[str, int, int], None]
 """Called as `progress(stage, done, total)`; stages: "map", "condense N", "final"."""
 
 MIN_CHUNK_TOKENS = 256
+FACTS_BATCH_TOKENS = 1500
 KEY_POINT_LIMIT = 7
 
 
@@ -145,9 +149,22 @@ class MapReduce:
             seed=self.settings.llm_seed,
         )
 
-    def _text(self, messages: list[Message], max_tokens: int) -> str:
-        completion = self.backend.complete(messages, self._options(max_tokens))
+    def _complete(self, messages: list[Message], options: GenerationOptions) -> Any:
+        completion = self.backend.complete(messages, options)
         self.usage.add(completion.usage)
+        log.debug(
+            "%s: %d prompt + %d completion tokens in %.1f s (%s)",
+            self.backend.name,
+            completion.usage.prompt_tokens,
+            completion.usage.completion_tokens,
+            completion.seconds,
+            completion.finish_reason,
+        )
+        log.debug("output: %.2000s", completion.text)
+        return completion
+
+    def _text(self, messages: list[Message], max_tokens: int) -> str:
+        completion = self._complete(messages, self._options(max_tokens))
         if completion.finish_reason == "length":
             self.warnings.append(f"a model call stopped at its output limit of {max_tokens} tokens")
         return strip_reasoning(completion.text)
@@ -156,8 +173,7 @@ class MapReduce:
         """Schema-constrained output, validated; one retry that shows the model its error."""
         problem = ""
         for attempt in range(2):
-            completion = self.backend.complete(messages, self._options(max_tokens, schema))
-            self.usage.add(completion.usage)
+            completion = self._complete(messages, self._options(max_tokens, schema))
             output = strip_reasoning(completion.text)
             try:
                 data = json.loads(output)
@@ -219,13 +235,7 @@ class MapReduce:
         )
         timings: dict[str, float] = {}
         if request.structured or len(chunks) > 1:
-            parts = self._fan_out(
-                "map",
-                [
-                    self._notes_job(c, i, len(chunks), request, kind)
-                    for i, c in enumerate(chunks, 1)
-                ],
-            )
+            parts = self._fan_out("map", self._map_jobs(text, chunks, request, kind, budget))
             timings["map"] = time.perf_counter() - started
             notes = Notes.merge(parts).grounded(text)
             limit = KEY_POINT_LIMIT if request.structured else None
@@ -270,12 +280,32 @@ class MapReduce:
             warnings=self.warnings,
         )
 
-    def _notes_job(
-        self, chunk: str, part: int, parts: int, request: styles.StyleRequest, kind: str
-    ) -> Callable[[], Notes]:
-        """Both calls for one chunk, back to back so the second reuses the evaluated prefix."""
-        note = styles.part_note(part, parts, kind)
+    def _map_jobs(
+        self, text: str, chunks: list[str], request: styles.StyleRequest, kind: str, budget: int
+    ) -> list[Callable[[], Notes]]:
+        """One job per chunk for its key points (or who said what), plus the facts jobs.
 
+        A single chunk gets its facts from the chunk itself, right after its key points so the
+        second call reuses the evaluated prompt. A long input gets them from its candidate
+        statements, a far denser text in which small models miss much less.
+        """
+        if len(chunks) == 1:
+            summary_job = self._summary_job(chunks[0], "", request, kind)
+            facts_job = self._facts_job(styles.facts_messages(chunks[0], kind))
+            return [lambda: Notes.merge([summary_job(), facts_job()])]
+        jobs = [
+            self._summary_job(chunk, styles.part_note(i, len(chunks), kind), request, kind)
+            for i, chunk in enumerate(chunks, 1)
+        ]
+        groups = _pack(
+            candidate_statements(text), min(budget, FACTS_BATCH_TOKENS), self.backend.count_tokens
+        )
+        jobs += [self._facts_job(styles.statements_facts_messages(g, kind)) for g in groups]
+        return jobs
+
+    def _summary_job(
+        self, chunk: str, note: str, request: styles.StyleRequest, kind: str
+    ) -> Callable[[], Notes]:
         def job() -> Notes:
             if request.style == "conversational":
                 speakers = self._data(
@@ -283,20 +313,20 @@ class MapReduce:
                     SPEAKERS_SCHEMA,
                     styles.OUTPUT_TOKENS["speakers"],
                 )
-                points = None
-            else:
-                points = self._data(
-                    styles.points_messages(chunk, kind, note),
-                    POINTS_SCHEMA,
-                    styles.OUTPUT_TOKENS["points"],
-                )
-                speakers = None
-            facts = self._data(
-                styles.facts_messages(chunk, kind, note),
-                FACTS_SCHEMA,
-                styles.OUTPUT_TOKENS["facts"],
+                return Notes.from_data(speakers=speakers)
+            points = self._data(
+                styles.points_messages(chunk, kind, note),
+                POINTS_SCHEMA,
+                styles.OUTPUT_TOKENS["points"],
             )
-            return Notes.from_data(points, facts, speakers)
+            return Notes.from_data(points=points)
+
+        return job
+
+    def _facts_job(self, messages: list[Message]) -> Callable[[], Notes]:
+        def job() -> Notes:
+            facts = self._data(messages, FACTS_SCHEMA, styles.OUTPUT_TOKENS["facts"])
+            return Notes.from_data(facts=facts)
 
         return job
 

@@ -32,10 +32,11 @@ your own words. Keep names, numbers and dates exactly as written."""
 
 FACTS = """List the decisions and the action items of the {source} above as JSON.
 
-- decisions: only what the participants explicitly agreed on, approved or settled ("we decided", \
-"agreed", "let's go with", "we approve"), each as one sentence with its numbers and dates. A \
-decision is not a status update, a fact someone reported, or a task someone will do.
-- action_items: tasks someone will do afterwards. The owner is the person who will do the task: \
+- decisions: only what the participants explicitly agreed on, approved or settled, each as one \
+short sentence with its numbers and dates. A decision is not a status update, an opinion, a fact \
+someone reported, or a task someone will do.
+- action_items: concrete tasks that someone commits to doing afterwards; remarks, opinions and \
+updates are not tasks. The owner is the person who will do the task: \
 a speaker who says "I will ..." owns the task; a person asked by name to do something owns it. \
 Write the owner exactly as the text names them.{label_hint}
 - due: the deadline exactly as stated, or "" when none is given.
@@ -71,7 +72,7 @@ JSON Schema:
 
 OUTPUT_TOKENS: dict[str, int] = {
     "points": 400,
-    "facts": 600,
+    "facts": 700,
     "speakers": 500,
     "condense": 500,
     "paragraph": 400,
@@ -117,6 +118,14 @@ def points_messages(text: str, kind: str, part: str = "") -> list[Message]:
 def facts_messages(text: str, kind: str, part: str = "") -> list[Message]:
     hint = ' A label such as "Speaker A" counts as a name.' if "Speaker " in text else ""
     return _messages(text, _label(kind), part + FACTS.format(source=kind, label_hint=hint))
+
+
+def statements_facts_messages(statements: list[str], kind: str) -> list[Message]:
+    """Facts from pre-selected statements of a long input (see candidates.py)."""
+    listing = "\n".join(statements)
+    source = f"statements, in order, selected from a long {kind}"
+    hint = ' A label such as "Speaker A" counts as a name.' if "Speaker " in listing else ""
+    return _messages(listing, "Statements", FACTS.format(source=source, label_hint=hint))
 
 
 def speakers_messages(text: str, kind: str, part: str = "") -> list[Message]:
