@@ -26,18 +26,16 @@ def test_bullets_name_decisions_and_owners(registry, name):
 
 
 def test_long_transcript_keeps_start_middle_and_end(registry):
+    """~20,000 words; facts near the start, middle and end among many look-alike statements."""
     text = (FIXTURES / "long_meeting.txt").read_text()
     facts = json.loads((FIXTURES / "long_meeting.facts.json").read_text())
     progress: list[tuple[str, int, int]] = []
     summary = synopsis.summarize(
-        text,
-        style="bullets",
-        model="fast",
-        registry=registry,
-        progress=lambda *event: progress.append(event),
+        text, style="bullets", registry=registry, progress=lambda *event: progress.append(event)
     )
     assert summary.chunks >= 5
-    assert ("map", summary.chunks, summary.chunks) in progress
+    maps = [event for event in progress if event[0] == "map"]
+    assert maps[-1][1] == maps[-1][2] >= summary.chunks
     lowered = summary.text.lower()
     missing = [
         where
@@ -45,7 +43,8 @@ def test_long_transcript_keeps_start_middle_and_end(registry):
         if not any(alt in lowered for alt in alternatives)
     ]
     assert missing == [], summary.text
-    assert summary.usage.calls >= summary.chunks + 1
+    key_points = summary.text.split("Decisions:")[0].count("\n- ")
+    assert 1 <= key_points <= 7
 
 
 def test_json_style_matches_schema(registry):
@@ -90,9 +89,9 @@ def test_headline_is_one_short_line(registry):
 def test_conversational_attributes_speakers(registry):
     text, _ = meeting("warehouse_review")
     summary = synopsis.summarize(text, style="conversational", registry=registry)
-    lines = summary.text.splitlines()
-    assert any(line.lstrip("-* ").startswith("A") for line in lines), summary.text
-    assert any(line.lstrip("-* ").startswith("B") for line in lines), summary.text
+    said = summary.text.split("Decisions:")[0]
+    assert said.startswith("Who said what:"), summary.text
+    assert "- Speaker A:" in said and "- Speaker B:" in said, summary.text
 
 
 def test_custom_prompt_shapes_output(registry):

@@ -76,6 +76,14 @@ def _occurs(term: str, source_key: str) -> bool:
     return bool(term_key) and f" {term_key} " in f" {source_key} "
 
 
+def _tidy(text: str) -> str:
+    """Whitespace-normalised; a string the grammar cut at its length bound ends with "…"."""
+    text = " ".join(str(text).split())
+    if len(text) >= _SENTENCE["maxLength"] - 1 and text[-1] not in ".!?":
+        text = text.rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
@@ -116,9 +124,9 @@ class Notes:
     ) -> Notes:
         notes = cls()
         if points:
-            notes.key_points = _unique([str(p) for p in points.get("key_points", [])])
+            notes.key_points = _unique([_tidy(p) for p in points.get("key_points", [])])
         if facts:
-            notes.decisions = _unique([str(d) for d in facts.get("decisions", [])])
+            notes.decisions = _unique([_tidy(d) for d in facts.get("decisions", [])])
             notes.action_items = [
                 ActionItem(
                     str(a.get("owner", "")).strip(),

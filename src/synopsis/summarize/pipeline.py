@@ -44,6 +44,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 MIN_CHUNK_TOKENS = 256
 FACTS_BATCH_TOKENS = 1500
+CONDENSE_GROUP_TOKENS = 600
 KEY_POINT_LIMIT = 7
 
 
@@ -344,7 +345,8 @@ class MapReduce:
                     "context; use a model with a larger context"
                 )
             round_ += 1
-            groups = _pack(points, min(room, 2 * self.settings.chunk_tokens), count)
+            # Small groups, so every stretch of the input keeps its share of the final points.
+            groups = _pack(points, min(room, CONDENSE_GROUP_TOKENS), count)
             target = limit or KEY_POINT_LIMIT
             condensed = self._fan_out(
                 f"condense {round_}",
