@@ -7,6 +7,7 @@ its own concurrency (`max_concurrency`) so a pool never oversubscribes the engin
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -78,6 +79,25 @@ class CompletionDelta:
     text: str = ""
     finish_reason: str | None = None
     usage: Usage | None = field(default=None)
+
+
+def completion_from_response(body: Any, model: str, started: float) -> Completion:
+    """A Completion from an OpenAI-shaped chat response (llama-cpp-python returns the same)."""
+    from ..errors import BackendError
+
+    try:
+        choice = body["choices"][0]
+        text = choice["message"].get("content") or ""
+    except (KeyError, IndexError, TypeError) as exc:
+        raise BackendError(f"model {model!r}: unexpected response shape") from exc
+    usage = body.get("usage") or {}
+    return Completion(
+        text=text,
+        model=model,
+        usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), 1),
+        finish_reason=choice.get("finish_reason") or "stop",
+        seconds=time.perf_counter() - started,
+    )
 
 
 @runtime_checkable

@@ -18,7 +18,14 @@ from typing import Any
 from ..config import ModelSpec, Settings
 from ..errors import BackendError, ContextLengthError, ModelUnavailableError
 from ..weights import assemble
-from .base import Completion, CompletionDelta, GenerationOptions, Message, Usage
+from .base import (
+    Completion,
+    CompletionDelta,
+    GenerationOptions,
+    Message,
+    Usage,
+    completion_from_response,
+)
 
 MIN_OUTPUT_TOKENS = 16
 
@@ -156,15 +163,7 @@ class EmbeddedBackend:
                 response = llama.create_chat_completion(**request)
             except ValueError as exc:
                 raise _translate(exc, self.name) from exc
-        choice = response["choices"][0]
-        usage = response.get("usage") or {}
-        return Completion(
-            text=choice["message"].get("content") or "",
-            model=self.name,
-            usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), 1),
-            finish_reason=choice.get("finish_reason") or "stop",
-            seconds=time.perf_counter() - started,
-        )
+        return completion_from_response(response, self.name, started)
 
     def stream(
         self, messages: list[Message], options: GenerationOptions

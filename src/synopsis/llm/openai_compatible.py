@@ -17,7 +17,14 @@ import httpx
 
 from ..config import ModelSpec, Settings
 from ..errors import BackendError, ContextLengthError
-from .base import Completion, CompletionDelta, GenerationOptions, Message, Usage
+from .base import (
+    Completion,
+    CompletionDelta,
+    GenerationOptions,
+    Message,
+    Usage,
+    completion_from_response,
+)
 
 DEFAULT_UPSTREAM_CONTEXT = 8192
 # Without the server's tokenizer, assume ~3 characters a token: pessimistic for English, so
@@ -142,19 +149,7 @@ class OpenAICompatibleBackend:
                 body = response.json()
             except ValueError as exc:
                 raise BackendError(f"model {self.name!r}: upstream sent invalid JSON") from exc
-        try:
-            choice = body["choices"][0]
-            text = choice["message"].get("content") or ""
-        except (KeyError, IndexError, TypeError) as exc:
-            raise BackendError(f"model {self.name!r}: unexpected upstream response") from exc
-        usage = body.get("usage") or {}
-        return Completion(
-            text=text,
-            model=self.name,
-            usage=Usage(usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), 1),
-            finish_reason=choice.get("finish_reason") or "stop",
-            seconds=time.perf_counter() - started,
-        )
+        return completion_from_response(body, self.name, started)
 
     def stream(
         self, messages: list[Message], options: GenerationOptions
