@@ -27,35 +27,37 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(fast):
+def llama_server(fast, tmp_path_factory):
     """`python -m llama_cpp.server` serving the 0.5B model on 127.0.0.1."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(fast.model_path()),
-            "--model_alias",
-            "qwen-fast",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--n_threads",
-            "2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with log_path.open("wb") as log:  # a file, not a pipe: the server logs a lot to stderr
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(fast.model_path()),
+                "--model_alias",
+                "qwen-fast",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "4096",
+                "--n_threads",
+                "2",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {process.stderr.read().decode()[-2000:]}")
+            pytest.fail(f"llama_cpp.server exited: {log_path.read_text()[-2000:]}")
         try:
             if httpx.get(f"{base}/models", timeout=2).status_code == 200:
                 break
@@ -63,7 +65,7 @@ def llama_server(fast):
             time.sleep(0.5)
     else:
         process.kill()
-        pytest.fail("llama_cpp.server did not start in time")
+        pytest.fail(f"llama_cpp.server did not start in time: {log_path.read_text()[-2000:]}")
     yield base
     process.terminate()
     process.wait(timeout=30)

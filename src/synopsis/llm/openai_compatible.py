@@ -108,8 +108,10 @@ class OpenAICompatibleBackend:
             else:
                 if response.status_code < 400:
                     return response
-                if response.status_code not in RETRYABLE or last:
-                    response.read()
+                response.read()
+                # An error about the request's shape is not transient, whatever its status.
+                shape_error = b"response_format" in response.content
+                if response.status_code not in RETRYABLE or last or shape_error:
                     raise _upstream_error(self.name, response)
                 retry_after = response.headers.get("retry-after", "")
                 response.close()
@@ -132,10 +134,11 @@ class OpenAICompatibleBackend:
         try:
             return self._send(payload(), stream=stream)
         except UpstreamStatusError as exc:
+            rejected_format = exc.status in (400, 422) or "response_format" in str(exc)
             if not (
                 options.json_schema is not None
                 and self._schema_dialect == "json_schema"
-                and exc.status in (400, 422)
+                and rejected_format
             ):
                 raise
             self._schema_dialect = "json_object"
