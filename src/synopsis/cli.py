@@ -44,7 +44,7 @@ class OutputFormat(StrEnum):
 
 
 def fail(message: str, code: int = 1) -> None:
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -80,6 +80,17 @@ def progress_display() -> Iterator[Callable[[str, int, int], None]]:
             progress.update(tasks[stage], completed=done, total=total)
 
         yield update
+
+
+def warm_up(model: str | None) -> None:
+    """Load the model under a status line: the first run also assembles and verifies weights."""
+    from .llm.registry import get_registry
+
+    backend = get_registry().backend(model)
+    load = getattr(backend, "warm_up", None)
+    if load is not None:
+        with stderr.status(f"loading {backend.name}…"):
+            load()
 
 
 def load_schema(path: Path) -> dict[str, Any]:
@@ -154,6 +165,8 @@ def summarize(
         schema_data = load_schema(schema) if schema is not None else None
         validate_request(style, prompt, schema_data)
         text = read_text(source)
+        if style != "extractive":
+            warm_up(model)
         with progress_display() as progress:
             result = run_summary(
                 text, style, model=model, prompt=prompt, schema=schema_data, progress=progress
