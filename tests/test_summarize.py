@@ -64,7 +64,7 @@ def test_json_style_matches_schema(registry):
         },
         "required": ["decisions", "action_items"],
     }
-    summary = synopsis.summarize(text, style="json", schema=schema, model="fast", registry=registry)
+    summary = synopsis.summarize(text, style="json", schema=schema, registry=registry)
     jsonschema.validate(summary.data, schema)
     assert json.loads(summary.text) == summary.data
     owners = {item["owner"] for item in summary.data["action_items"]}
@@ -97,12 +97,11 @@ def test_conversational_attributes_speakers(registry):
 def test_custom_prompt_shapes_output(registry):
     text, _ = meeting("launch_sync")
     prompt = (
-        "Use exactly these four headings on their own lines: Topic, Key Points, "
-        "Action Items, Conclusion."
+        "Format the summary with this exact skeleton:\n"
+        "Topic: <one line>\nKey Points:\n- <point>\nAction Items:\n- <owner>: <task>\n"
+        "Conclusion: <one sentence>"
     )
-    summary = synopsis.summarize(
-        text, style="custom", prompt=prompt, model="fast", registry=registry
-    )
+    summary = synopsis.summarize(text, style="custom", prompt=prompt, registry=registry)
     for heading in ("Topic", "Key Points", "Action Items", "Conclusion"):
         assert heading.lower() in summary.text.lower(), summary.text
 

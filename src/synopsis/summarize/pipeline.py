@@ -177,7 +177,8 @@ class MapReduce:
             completion = self._complete(messages, self._options(max_tokens, schema))
             output = strip_reasoning(completion.text)
             try:
-                data = json.loads(output)
+                # strict=False: a raw newline or tab inside a string is harmless, so accept it
+                data = json.loads(output, strict=False)
                 jsonschema.validate(data, schema)
                 return data
             except json.JSONDecodeError as exc:
