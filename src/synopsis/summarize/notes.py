@@ -80,7 +80,8 @@ def _tidy(text: str) -> str:
     """Whitespace-normalised; a string the grammar cut at its length bound ends with "…"."""
     text = " ".join(str(text).split())
     if len(text) >= _SENTENCE["maxLength"] - 1 and text[-1] not in ".!?":
-        text = text.rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        text = text.rsplit(" ", 1)[0].rstrip(",;:")
+        text += "" if text.endswith((".", "!", "?")) else "…"
     return text
 
 
