@@ -25,6 +25,7 @@ from .base import (
     Message,
     Usage,
     completion_from_response,
+    count_prompt_tokens,
 )
 
 MIN_OUTPUT_TOKENS = 16
@@ -126,8 +127,6 @@ class EmbeddedBackend:
         return len(self._tokenizer.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _output_budget(self, messages: list[Message], options: GenerationOptions) -> int:
-        from .base import count_prompt_tokens
-
         prompt_tokens = count_prompt_tokens(self, messages)
         room = self.context_size - prompt_tokens
         if room < MIN_OUTPUT_TOKENS:

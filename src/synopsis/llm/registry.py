@@ -64,11 +64,8 @@ class ModelRegistry:
         return OpenAICompatibleBackend(spec, self.settings)
 
     def context_size(self, spec: ModelSpec) -> int:
-        if spec.backend == "embedded":
-            return spec.context or self.settings.llm_context
-        from .openai_compatible import DEFAULT_UPSTREAM_CONTEXT
-
-        return spec.context or DEFAULT_UPSTREAM_CONTEXT
+        """The context the model's backend will use; backends load lazily, so this is cheap."""
+        return self.backend(spec.name).context_size
 
     def where(self, spec: ModelSpec) -> str:
         """Where a model runs, for `synopsis models`."""

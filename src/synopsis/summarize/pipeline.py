@@ -241,7 +241,7 @@ class MapReduce:
             timings["map"] = time.perf_counter() - started
             notes = Notes.merge(parts).grounded(text)
             limit = KEY_POINT_LIMIT if request.structured else None
-            notes = self._condense(notes, kind, room, limit, request.structured)
+            notes = self._condense(notes, kind, room, limit)
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
         data: Any = None
@@ -332,15 +332,14 @@ class MapReduce:
 
         return job
 
-    def _condense(
-        self, notes: Notes, kind: str, room: int, limit: int | None, structured: bool
-    ) -> Notes:
+    def _condense(self, notes: Notes, kind: str, room: int, limit: int | None) -> Notes:
         """Merge key points in rounds until there are at most `limit` and the notes fit `room`."""
         count = self.backend.count_tokens
+        target = limit or KEY_POINT_LIMIT
         round_ = 0
         while (limit is not None and len(notes.key_points) > limit) or count(notes.render()) > room:
             points = notes.key_points
-            if len(points) <= (limit or KEY_POINT_LIMIT):
+            if len(points) <= target:
                 raise InputError(
                     "the decisions and action items of this input alone exceed the model's "
                     "context; use a model with a larger context"
@@ -348,7 +347,6 @@ class MapReduce:
             round_ += 1
             # Small groups, so every stretch of the input keeps its share of the final points.
             groups = _pack(points, min(room, CONDENSE_GROUP_TOKENS), count)
-            target = limit or KEY_POINT_LIMIT
             condensed = self._fan_out(
                 f"condense {round_}",
                 [self._condense_job(group, kind, target) for group in groups],
