@@ -34,11 +34,16 @@ llama-wheel: system $(BIN)/python
 	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel --no-deps --no-cache-dir \
 	    -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
 
+# resemblyzer is installed only for its packaged speaker-encoder weights: --no-deps keeps torch out.
+RESEMBLYZER := resemblyzer==0.1.4
+
 install: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e .
+	$(BIN)/pip install -q --no-deps $(RESEMBLYZER)
 
 dev: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev]'
+	$(BIN)/pip install -q --no-deps $(RESEMBLYZER)
 
 demo: install
 	$(BIN)/synopsis summarize examples/meeting.txt --style bullets

@@ -67,6 +67,16 @@ class Settings(BaseSettings):
     llm_max_output_tokens: int = 1024
     llm_seed: int = 0
 
+    # speech: faster-whisper on CTranslate2 (int8 is the fastest accurate type on CPUs)
+    speech_model: str = "whisper-base"
+    speech_model_path: Path | None = None
+    speech_threads: int = 2
+    speech_compute_type: str = "int8"
+    speech_beam_size: int = 5
+    # batched inference (VAD-cut segments decoded together) from this audio length on; 0 = never
+    speech_batch_min_seconds: float = 600.0
+    speech_batch_size: int = 8
+
     # openai-compatible upstreams
     upstream_timeout: float = 300.0
     upstream_retries: int = 3
@@ -80,8 +90,18 @@ class Settings(BaseSettings):
     fetch_timeout: float = 30.0
     fetch_max_bytes: int = 50 * 1024 * 1024
     fetch_allowlist: str = ""
+    # audio and video (downloads and uploads) are larger than documents
+    media_max_bytes: int = 2 * 1024 * 1024 * 1024
 
-    @field_validator("llm_threads", "llm_batch_threads", "llm_parallel", "upstream_concurrency")
+    @field_validator(
+        "llm_threads",
+        "llm_batch_threads",
+        "llm_parallel",
+        "upstream_concurrency",
+        "speech_threads",
+        "speech_beam_size",
+        "speech_batch_size",
+    )
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:

@@ -14,6 +14,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -178,3 +179,12 @@ def fetch(url: str, policy: FetchPolicy | None = None) -> Fetched:
         return Fetched(
             final_url, content, response.headers.get("content-type", ""), dict(response.headers)
         )
+
+
+def download(url: str, target: Path, policy: FetchPolicy | None = None) -> str:
+    """Stream a URL to `target` within the policy's limits; returns the content type."""
+    policy = policy or FetchPolicy.from_settings()
+    with open_url(url, policy) as (final_url, response), target.open("wb") as out:
+        for block in iter_body(final_url, response, policy.max_bytes):
+            out.write(block)
+        return response.headers.get("content-type", "")

@@ -29,6 +29,7 @@ from ..llm.base import (
     strip_reasoning,
 )
 from ..llm.registry import ModelRegistry, get_registry
+from ..transcript import Transcript
 from . import styles
 from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns
@@ -75,7 +76,7 @@ def check_schema(schema: Any) -> None:
 
 
 def summarize(
-    text: str,
+    text: str | Transcript,
     style: str = "bullets",
     *,
     model: str | None = None,
@@ -86,6 +87,8 @@ def summarize(
 ) -> Summary:
     """Summarize `text` in `style`; see `synopsis.summarize` for the public contract."""
     request = validate_request(style, prompt, schema)
+    if isinstance(text, Transcript):
+        text = text.labelled_text()  # "Speaker A: …" lines when the transcript has speakers
     if not isinstance(text, str) or not text.strip():
         raise InputError("there is no text to summarize: the input is empty")
     started = time.perf_counter()

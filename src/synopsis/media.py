@@ -1,0 +1,150 @@
+"""Probe and decode any audio or video container to 16 kHz mono float32, through PyAV.
+
+PyAV bundles FFmpeg, so no system ffmpeg is needed. Decoding streams packet by packet through a
+resampler; only the 16-bit output is kept until the end, when it becomes one float32 array.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import av
+import numpy as np
+
+from .errors import InputError
+
+SAMPLE_RATE = 16_000
+
+MediaSource = str | Path | bytes | BinaryIO
+
+MEDIA_EXTENSIONS = frozenset(
+    ".wav .mp3 .m4a .aac .ogg .oga .opus .flac .webm .mp4 .mkv .mov .avi .wma .amr .3gp .mpeg .mpg"
+    " .ts .m4v .aiff .aif .caf".split()
+)
+
+
+class MediaError(InputError):
+    """The input is not media PyAV can read, is corrupt or empty, or carries no audio."""
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What a container holds, read from its headers without decoding."""
+
+    container: str
+    duration: float | None
+    audio_codec: str
+    sample_rate: int
+    channels: int
+    has_video: bool
+
+
+def looks_like_media(name: str) -> bool:
+    """True for file names whose extension is an audio or video container."""
+    return Path(name.split("?", 1)[0]).suffix.lower() in MEDIA_EXTENSIONS
+
+
+def _describe(source: MediaSource) -> str:
+    if isinstance(source, (str, Path)):
+        return str(source)
+    return "the uploaded data"
+
+
+@contextmanager
+def _open(source: MediaSource) -> Iterator[av.container.InputContainer]:
+    name = _describe(source)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.exists():
+            raise MediaError(f"{name}: no such file")
+        if path.is_dir():
+            raise MediaError(f"{name} is a directory, not a media file")
+        if path.stat().st_size == 0:
+            raise MediaError(f"{name} is empty (0 bytes)")
+        target: str | BinaryIO = str(path)
+    elif isinstance(source, bytes):
+        if not source:
+            raise MediaError("the uploaded data is empty (0 bytes)")
+        target = io.BytesIO(source)
+    else:
+        target = source
+    try:
+        container = av.open(target, mode="r", metadata_errors="ignore")
+    except av.error.FFmpegError as exc:
+        raise MediaError(
+            f"{name} is not an audio or video file that can be decoded ({exc.strerror or exc})"
+        ) from exc
+    try:
+        if not container.streams.audio:
+            kinds = "video only" if container.streams.video else "no streams"
+            raise MediaError(f"{name} has no audio stream ({kinds}); nothing to transcribe")
+        yield container
+    finally:
+        container.close()
+
+
+def _info(container: av.container.InputContainer) -> MediaInfo:
+    stream = container.streams.audio[0]
+    duration = None
+    if container.duration is not None:
+        duration = container.duration / av.time_base
+    elif stream.duration is not None and stream.time_base is not None:
+        duration = float(stream.duration * stream.time_base)
+    context = stream.codec_context
+    return MediaInfo(
+        container=container.format.name,
+        duration=duration,
+        audio_codec=context.name,
+        sample_rate=context.sample_rate or 0,
+        channels=context.channels or 0,
+        has_video=bool(container.streams.video),
+    )
+
+
+def probe(source: MediaSource) -> MediaInfo:
+    """Container, codec and duration of the first audio stream, or `MediaError`."""
+    with _open(source) as container:
+        return _info(container)
+
+
+def decode_audio(
+    source: MediaSource,
+    progress: Callable[[float, float | None], None] | None = None,
+) -> np.ndarray:
+    """The first audio stream as 16 kHz mono float32 in [-1, 1].
+
+    `progress(seconds_decoded, total_seconds_or_None)` is called as packets are decoded.
+    """
+    name = _describe(source)
+    with _open(source) as container:
+        total = _info(container).duration
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        pieces: list[np.ndarray] = []
+        decoded = 0
+        try:
+            for frame in container.decode(stream):
+                frame.pts = None  # let the resampler count samples; broken pts must not stop us
+                for out in resampler.resample(frame):
+                    pieces.append(out.to_ndarray().reshape(-1))
+                    decoded += out.samples
+                if progress:
+                    progress(decoded / SAMPLE_RATE, total)
+            for out in resampler.resample(None):
+                pieces.append(out.to_ndarray().reshape(-1))
+                decoded += out.samples
+        except av.error.FFmpegError as exc:
+            raise MediaError(
+                f"{name} is corrupt: decoding failed after {decoded / SAMPLE_RATE:.1f} s "
+                f"({exc.strerror or exc})"
+            ) from exc
+    if decoded == 0:
+        raise MediaError(f"{name} contains no audio samples")
+    samples = np.concatenate(pieces).astype(np.float32)
+    samples /= 32768.0
+    return samples
