@@ -3,6 +3,8 @@
 >>> import synopsis
 >>> summary = synopsis.summarize(open("meeting.txt").read(), style="bullets")
 >>> print(summary.text, summary.model, summary.unsupported)
+>>> transcript = synopsis.transcribe("meeting.mp4", speaker_labels=True)
+>>> print(synopsis.summarize(transcript, style="conversational").text)
 """
 
 from .errors import (
@@ -16,7 +18,10 @@ from .errors import (
     SynopsisError,
     UnknownModelError,
 )
+from .media import MediaError
+from .speech import transcribe
 from .summarize import STYLES, Summary, summarize
+from .transcript import Span, Transcript, Word
 
 __version__ = "0.1.0"
 
@@ -26,11 +31,16 @@ __all__ = [
     "ContextLengthError",
     "FetchError",
     "InputError",
+    "MediaError",
     "ModelUnavailableError",
     "OutputValidationError",
     "SchemaError",
+    "Span",
     "Summary",
     "SynopsisError",
+    "Transcript",
     "UnknownModelError",
+    "Word",
     "summarize",
+    "transcribe",
 ]

@@ -1,4 +1,4 @@
-"""`synopsis` on the command line: summarize, models, config.
+"""`synopsis` on the command line: summarize, transcribe, models, config.
 
 Results go to standard output (or `-o FILE`); progress, notes and errors go to standard error, so
 `synopsis summarize x.txt > summary.md` captures exactly the summary.
@@ -43,6 +43,13 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class TranscriptFormat(StrEnum):
+    text = "text"
+    json = "json"
+    srt = "srt"
+    vtt = "vtt"
+
+
 def fail(message: str, code: int = 1) -> None:
     stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -71,7 +78,13 @@ def progress_display() -> Iterator[Callable[[str, int, int], None]]:
     )
     with Progress(*columns, console=stderr, transient=True) as progress:
         tasks: dict[str, Any] = {}
-        labels = {"map": "summarizing chunks", "final": "writing summary"}
+        labels = {
+            "decode": "decoding audio (s)",
+            "transcribe": "transcribing (audio s)",
+            "speakers": "labelling speakers",
+            "map": "summarizing chunks",
+            "final": "writing summary",
+        }
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -82,15 +95,17 @@ def progress_display() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def warm_up(model: str | None) -> None:
-    """Load the model under a status line: the first run also assembles and verifies weights."""
+def warm_up(model: str | None, progress: Callable[[str, int, int], None]) -> None:
+    """Load the model as a progress step: the first run also assembles and verifies weights."""
     from .llm.registry import get_registry
 
     backend = get_registry().backend(model)
     load = getattr(backend, "warm_up", None)
     if load is not None:
-        with stderr.status(f"loading {backend.name}…"):
-            load()
+        stage = f"loading {backend.name}"
+        progress(stage, 0, 1)
+        load()
+        progress(stage, 1, 1)
 
 
 def load_schema(path: Path) -> dict[str, Any]:
@@ -121,7 +136,11 @@ def write_output(text: str, output: Path | None) -> None:
 @app.command()
 def summarize(
     source: Annotated[
-        str, typer.Argument(metavar="INPUT", help="A text file, - for stdin, or an http(s) URL.")
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="A text, audio or video file, - for stdin, or an http(s) URL.",
+        ),
     ],
     style: Annotated[
         str,
@@ -156,20 +175,32 @@ def summarize(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
-    """Summarize a document in the style you ask for."""
-    from .inputs import read_text
+    """Summarize a document or a recording in the style you ask for.
+
+    Audio and video are transcribed first (with speaker labels for --style conversational).
+    """
+    from .inputs import MediaInput, read_input
+    from .speech import transcribe as run_transcription
     from .summarize import summarize as run_summary
     from .summarize.pipeline import validate_request
 
     with user_errors():
         schema_data = load_schema(schema) if schema is not None else None
         validate_request(style, prompt, schema_data)
-        text = read_text(source)
-        if style != "extractive":
-            warm_up(model)
+        document = read_input(source)
         with progress_display() as progress:
+            if isinstance(document, MediaInput):
+                document = run_transcription(
+                    document.source,
+                    speaker_labels=style == "conversational",
+                    progress=progress,
+                ).labelled_text()
+                if not document.strip():
+                    raise InputError(f"no speech was recognised in {source}")
+            if style != "extractive":
+                warm_up(model, progress)
             result = run_summary(
-                text, style, model=model, prompt=prompt, schema=schema_data, progress=progress
+                document, style, model=model, prompt=prompt, schema=schema_data, progress=progress
             )
         if output_format is OutputFormat.json:
             write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), output)
@@ -180,6 +211,77 @@ def summarize(
         if result.unsupported:
             terms = ", ".join(term.text for term in result.unsupported)
             stderr.print(f"[yellow]check:[/] not found in the input: {terms}", highlight=False)
+
+
+@app.command()
+def transcribe(
+    source: Annotated[
+        str, typer.Argument(metavar="INPUT", help="An audio or video file, or an http(s) URL.")
+    ],
+    speakers: Annotated[
+        bool, typer.Option("--speakers", help="Label who spoke when (A, B, …).")
+    ] = False,
+    speakers_expected: Annotated[
+        int | None,
+        typer.Option(
+            "--speakers-expected", min=1, help="How many people speak (implies --speakers)."
+        ),
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option("--language", "-l", help="Language code, e.g. en or de (default: detect)."),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", help="Speech model: whisper-base (default) or whisper-tiny.en."
+        ),
+    ] = None,
+    keyterms: Annotated[
+        list[str] | None,
+        typer.Option("--keyterm", "-k", help="A name or term to listen for; repeat as needed."),
+    ] = None,
+    output_format: Annotated[
+        TranscriptFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text, json (the transcript API's fields, times in ms), srt or vtt.",
+        ),
+    ] = TranscriptFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Transcribe a recording: words with times, the language, and optionally who spoke."""
+    from .captions import to_srt, to_vtt
+    from .inputs import is_url
+    from .speech import transcribe as run_transcription
+
+    with user_errors():
+        if not is_url(source) and not Path(source).exists():
+            raise InputError(f"{source}: no such file")
+        with progress_display() as progress:
+            result = run_transcription(
+                source,
+                speaker_labels=speakers,
+                speakers_expected=speakers_expected,
+                language=language,
+                model=model,
+                keyterms=keyterms or (),
+                progress=progress,
+            )
+        renderers: dict[TranscriptFormat, Callable[[], str]] = {
+            TranscriptFormat.text: result.labelled_text,
+            TranscriptFormat.json: lambda: json.dumps(
+                result.to_dict(), ensure_ascii=False, indent=2
+            ),
+            TranscriptFormat.srt: lambda: to_srt(result),
+            TranscriptFormat.vtt: lambda: to_vtt(result),
+        }
+        write_output(renderers[output_format](), output)
+        if not result.words:
+            stderr.print("[yellow]warning:[/] no speech was recognised", highlight=False)
 
 
 @app.command()

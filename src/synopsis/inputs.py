@@ -1,14 +1,27 @@
-"""Turn what a user names on the command line (a path, `-`, or a URL) into text."""
+"""Turn what a user names on the command line (a path, `-`, or a URL) into text or media."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .fetch import fetch
+from .media import MediaError, looks_like_media, probe
 
 _SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class MediaInput:
+    """A recording to transcribe before summarizing: a local path or a URL."""
+
+    source: str
+
+
+class _BinaryInput(InputError):
+    """The input is binary: maybe a recording, certainly not text."""
 
 
 def is_url(source: str) -> bool:
@@ -18,7 +31,7 @@ def is_url(source: str) -> bool:
 def decode_text(data: bytes, name: str) -> str:
     """Decode UTF-8 text, refusing binary data with a message that names the input."""
     if b"\x00" in data[:_SNIFF]:
-        raise InputError(f"{name} looks like a binary file, not text")
+        raise _BinaryInput(f"{name} looks like a binary file, not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -31,6 +44,30 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
+def read_input(source: str) -> str | MediaInput:
+    """Text, or a `MediaInput` for audio and video (judged by extension, then by content)."""
+    if source != "-" and looks_like_media(source):
+        if not is_url(source):
+            probe(source)  # fail now, with the media error, rather than after loading models
+        return MediaInput(source)
+    try:
+        return read_text(source)
+    except InputError as exc:
+        if source == "-" or (is_url(source) and not isinstance(exc, _BinaryInput)):
+            raise
+        if is_url(source):
+            return MediaInput(source)
+        if not Path(source).is_file():
+            raise
+        try:
+            probe(source)
+        except MediaError:
+            if isinstance(exc, _BinaryInput):
+                raise InputError(f"{source} is neither text nor an audio or video file") from exc
+            raise exc from None
+        return MediaInput(source)
+
+
 def read_text(source: str) -> str:
     """Text from a file path, `-` (standard input) or an http(s) URL."""
     if source == "-":
@@ -38,7 +75,7 @@ def read_text(source: str) -> str:
     if is_url(source):
         fetched = fetch(source)
         if b"\x00" in fetched.content[:_SNIFF]:
-            raise InputError(f"{source} is a binary document, not text")
+            raise _BinaryInput(f"{source} is a binary document, not text")
         text = fetched.text()
         if not text.strip():
             raise InputError(f"{source} is empty: there is no text to summarize")

@@ -28,6 +28,9 @@ MEDIA_EXTENSIONS = frozenset(
 )
 
 
+TRUNCATED_SHARE = 0.5  # decoding less than this share of the declared duration is an error
+
+
 class MediaError(InputError):
     """The input is not media PyAV can read, is corrupt or empty, or carries no audio."""
 
@@ -145,6 +148,13 @@ def decode_audio(
             ) from exc
     if decoded == 0:
         raise MediaError(f"{name} contains no audio samples")
+    seconds = decoded / SAMPLE_RATE
+    if total and seconds < TRUNCATED_SHARE * total and total - seconds > 2.0:
+        # FFmpeg skips undecodable packets quietly; a big shortfall means damaged data
+        raise MediaError(
+            f"{name} is corrupt or truncated: only {seconds:.1f} s of its {total:.1f} s "
+            f"of audio could be decoded"
+        )
     samples = np.concatenate(pieces).astype(np.float32)
     samples /= 32768.0
     return samples
