@@ -1,0 +1,111 @@
+"""Recognition through our pipeline against faster-whisper called directly, on every container."""
+
+import pytest
+from faster_whisper import WhisperModel
+
+from synopsis.errors import InputError, UnknownModelError
+from synopsis.media import decode_audio
+from synopsis.speech import transcribe
+from synopsis.speech.pipeline import recognition_options, recognizer_for
+from synopsis.speech.whisper import RecognitionOptions
+
+from .speech_helpers import SPEECH, reference, wer
+
+WER_BOUND = 0.12  # espeak voices on Whisper base; measured 0.0–0.08 (docs/benchmarks.md)
+
+
+@pytest.fixture(scope="module")
+def raw_model():
+    """faster-whisper itself, on the same verified model directory and settings."""
+    recognizer = recognizer_for()
+    return WhisperModel(str(recognizer.directory), device="cpu", compute_type="int8", cpu_threads=2)
+
+
+def raw_text(model: WhisperModel, path) -> str:
+    options = recognition_options(duration=30.0)
+    segments, _ = model.transcribe(str(path), **options.whisper_kwargs())
+    return " ".join(segment.text.strip() for segment in segments)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["monologue_us.wav", "monologue_us.mp3", "monologue_us.webm", "monologue_us.mp4"],
+)
+def test_wer_matches_raw_faster_whisper_on_every_container(raw_model, name):
+    truth = reference("monologue_us")
+    ours = transcribe(SPEECH / name)
+    raw = raw_text(raw_model, SPEECH / name)
+    assert wer(truth, ours.text) <= WER_BOUND
+    assert wer(truth, ours.text) <= wer(truth, raw) + 0.005
+    assert ours.language_code == "en" and ours.language_confidence > 0.5
+    assert ours.audio_duration == pytest.approx(24.7, abs=0.2)
+
+
+@pytest.mark.parametrize("name", ["monologue_gb", "monologue_scot"])
+def test_other_voices(raw_model, name):
+    ours = transcribe(SPEECH / f"{name}.wav")
+    assert wer(reference(name), ours.text) <= WER_BOUND
+    assert (
+        wer(reference(name), ours.text)
+        <= wer(reference(name), raw_text(raw_model, SPEECH / f"{name}.wav")) + 0.005
+    )
+
+
+def test_words_have_ms_times_in_order_and_confidences():
+    transcript = transcribe(SPEECH / "monologue_us.wav")
+    starts = [word.start for word in transcript.words]
+    assert starts == sorted(starts)
+    assert all(isinstance(w.start, int) and w.end >= w.start for w in transcript.words)
+    assert all(0.0 <= w.confidence <= 1.0 for w in transcript.words)
+    assert transcript.words[-1].end <= 24_800
+    assert transcript.speaker_labels is False and transcript.utterances is None
+
+
+def test_bytes_input_and_progress_in_audio_seconds():
+    calls = []
+    transcript = transcribe(
+        (SPEECH / "monologue_us.mp3").read_bytes(),
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
+    assert wer(reference("monologue_us"), transcript.text) <= WER_BOUND
+    seconds = [(done, total) for stage, done, total in calls if stage == "transcribe"]
+    assert seconds[-1] == (24, 24)
+    assert [d for d, _ in seconds] == sorted(d for d, _ in seconds)
+
+
+def test_given_language_and_transcript_api_codes():
+    assert transcribe(SPEECH / "monologue_gb.wav", language="en_us").language_code == "en"
+    with pytest.raises(InputError, match="unsupported language_code 'xx'"):
+        transcribe(SPEECH / "monologue_gb.wav", language="xx")
+
+
+def test_batched_decoding_gives_the_same_words():
+    recognizer = recognizer_for()
+    audio = decode_audio(SPEECH / "monologue_us.wav")
+    sequential = recognizer.recognize(audio, RecognitionOptions())
+    batched = recognizer.recognize(audio, RecognitionOptions(batch_size=8))
+    truth = reference("monologue_us")
+    text = " ".join(w.text for w in batched.words)
+    assert wer(truth, text) <= wer(truth, " ".join(w.text for w in sequential.words)) + 0.05
+
+
+def test_english_only_model_and_unknown_names():
+    tiny = transcribe(SPEECH / "monologue_us.wav", model="nano")
+    assert tiny.speech_model == "whisper-tiny.en" and tiny.language_code == "en"
+    assert wer(reference("monologue_us"), tiny.text) <= 0.25
+    with pytest.raises(InputError, match="English only"):
+        transcribe(SPEECH / "monologue_us.wav", model="whisper-tiny.en", language="de")
+    with pytest.raises(UnknownModelError, match="unknown speech model 'huge'"):
+        transcribe(SPEECH / "monologue_us.wav", model="huge")
+
+
+def test_keyterms_become_whisper_hotwords():
+    options = RecognitionOptions(keyterms=("Leeds", "Priya"))
+    assert options.whisper_kwargs()["hotwords"] == "Leeds Priya"
+    transcript = transcribe(SPEECH / "monologue_us.wav", keyterms=["Leeds"])
+    assert "Leeds" in transcript.text
+
+
+def test_speakers_expected_must_be_positive():
+    with pytest.raises(InputError, match="at least 1"):
+        transcribe(SPEECH / "monologue_us.wav", speakers_expected=0)
