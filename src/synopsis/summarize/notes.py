@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .attribution import attribute_owners
+
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
 # Length bounds are part of the grammar: a small model that starts repeating itself inside a
@@ -148,10 +150,11 @@ class Notes:
         return notes
 
     def grounded(self, source: str) -> Notes:
-        """Blank out owners and due dates that the source does not mention."""
+        """Owners checked against the transcript's speakers; owners and due dates that the
+        source does not mention are blanked."""
         source_key = _key(source)
         items = []
-        for item in self.action_items:
+        for item in attribute_owners(self.action_items, source):
             owner = item.owner if _occurs(item.owner, source_key) else ""
             due = item.due if _occurs(item.due, source_key) else ""
             items.append(ActionItem(owner, item.task, due))
