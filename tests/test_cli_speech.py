@@ -66,9 +66,8 @@ def test_summarize_video_conversationally_names_what_each_speaker_said():
     result = run("summarize", str(SPEECH / "two_speakers.mp4"), "--style", "conversational")
     assert result.returncode == 0, result.stderr.decode()
     summary = result.stdout.decode()
-    lines = {
-        line.split(":", 1)[0].strip("- *"): line for line in summary.splitlines() if ":" in line
-    }
+    who_said_what = summary.split("\n\n")[0].splitlines()
+    lines = {line.split(":", 1)[0].strip("- *"): line for line in who_said_what if ":" in line}
     assert "Speaker A" in lines and "Speaker B" in lines, summary
     said_by_a = lines["Speaker A"].lower()
     said_by_b = lines["Speaker B"].lower()
