@@ -11,7 +11,7 @@ APT_PACKAGES := build-essential cmake espeak-ng sox libsox-fmt-mp3
 .PHONY: help run demo test install dev system llama-wheel lint bench clean
 
 help:
-	@echo "make demo   install, then summarize the bundled sample meeting with the embedded model"
+	@echo "make demo   install, then transcribe and summarize the bundled sample video (embedded models)"
 	@echo "make test   install with test extras, then run the whole test suite"
 	@echo "make lint   ruff check"
 	@echo "make bench  run the benchmarks in benches/"
@@ -46,7 +46,7 @@ dev: llama-wheel
 	$(BIN)/pip install -q --no-deps $(RESEMBLYZER)
 
 demo: install
-	$(BIN)/synopsis summarize examples/meeting.txt --style bullets
+	$(BIN)/synopsis summarize examples/standup.mp4 --style conversational
 
 test: dev
 	$(BIN)/python -m pytest
@@ -57,6 +57,7 @@ lint: dev
 bench: dev
 	$(BIN)/python benches/llm_throughput.py
 	$(BIN)/python benches/map_reduce.py
+	$(BIN)/python benches/transcription.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

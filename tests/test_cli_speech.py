@@ -78,3 +78,8 @@ def test_summarize_video_conversationally_names_what_each_speaker_said():
         term in said_by_b for term in ("crash", "release note", "tuesday", "support team")
     ), summary
     assert "march 12" in summary.lower() and "friday" in summary.lower()
+    actions = summary.split("Action items:", 1)[-1].splitlines()
+    release = [line for line in actions if "release" in line.lower()]
+    budget = [line for line in actions if "finance" in line.lower() or "budget" in line.lower()]
+    assert release and release[0].startswith("- Speaker B"), summary  # "I will send the notes"
+    assert budget and budget[0].startswith("- Speaker A"), summary  # "I will ask finance"
