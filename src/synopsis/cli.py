@@ -50,6 +50,11 @@ class TranscriptFormat(StrEnum):
     vtt = "vtt"
 
 
+OutputPath = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
 def fail(message: str, code: int = 1) -> None:
     stderr.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
@@ -171,9 +176,7 @@ def summarize(
             help="text: the summary; json: the summary with model, chunks and usage.",
         ),
     ] = OutputFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputPath = None,
 ) -> None:
     """Summarize a document or a recording in the style you ask for.
 
@@ -249,9 +252,7 @@ def transcribe(
             help="text, json (the transcript API's fields, times in ms), srt or vtt.",
         ),
     ] = TranscriptFormat.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputPath = None,
 ) -> None:
     """Transcribe a recording: words with times, the language, and optionally who spoke."""
     from .captions import to_srt, to_vtt

@@ -179,44 +179,58 @@ def mel_frames(wav: np.ndarray) -> np.ndarray:
 # --- network ------------------------------------------------------------------------------------
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 class VoiceEncoder:
     """256-d, L2-normalised voice embeddings of 1.6 s mel windows."""
 
     def __init__(self, weights: Path | None = None) -> None:
         state = load_state_dict(weights or packaged_weights())
+        # torch stores the gates as i, f, g, o; reorder to i, f, o, g so that one sigmoid call
+        # covers the three sigmoid gates and one tanh call the fourth
+        order = np.concatenate([np.arange(0, 512), np.arange(768, 1024), np.arange(512, 768)])
         self._layers = []
         for layer in range(3):
-            w_ih = state[f"lstm.weight_ih_l{layer}"]
-            w_hh = state[f"lstm.weight_hh_l{layer}"]
-            bias = state[f"lstm.bias_ih_l{layer}"] + state[f"lstm.bias_hh_l{layer}"]
-            self._layers.append((w_ih.T.copy(), w_hh.T.copy(), bias))
+            w_ih = state[f"lstm.weight_ih_l{layer}"][order]
+            w_hh = state[f"lstm.weight_hh_l{layer}"][order]
+            bias = (state[f"lstm.bias_ih_l{layer}"] + state[f"lstm.bias_hh_l{layer}"])[order]
+            self._layers.append((w_ih.T.copy(), w_hh.T.copy(), bias.astype(np.float32)))
         self._linear_w = state["linear.weight"].T.copy()
         self._linear_b = state["linear.bias"]
 
     def embed(self, mels: np.ndarray) -> np.ndarray:
         """(batch, frames, 40) mel windows → (batch, 256) embeddings.
 
+        Time-major and in place: each step touches contiguous memory and allocates nothing.
         BLAS threads are pinned to one: these matrices are small and OpenBLAS's thread start-up
         made the same call take 7–33 s instead of half a second, at random (MODELS.md).
         """
         with threadpool_limits(limits=1):
-            sequence = mels.astype(np.float32)
-            hidden = np.zeros((sequence.shape[0], 256), dtype=np.float32)
+            sequence = np.ascontiguousarray(mels.transpose(1, 0, 2), dtype=np.float32)
+            steps, batch, _ = sequence.shape
+            hidden = np.zeros((batch, 256), dtype=np.float32)
             for w_ih, w_hh, bias in self._layers:
-                inputs = sequence @ w_ih + bias  # all time steps at once
-                hidden = np.zeros((sequence.shape[0], 256), dtype=np.float32)
+                inputs = (sequence.reshape(steps * batch, -1) @ w_ih).reshape(steps, batch, -1)
+                inputs += bias
+                hidden = np.zeros((batch, 256), dtype=np.float32)
                 cell = np.zeros_like(hidden)
-                outputs = np.empty((sequence.shape[0], sequence.shape[1], 256), dtype=np.float32)
-                for step in range(sequence.shape[1]):
-                    gates = inputs[:, step] + hidden @ w_hh
-                    i, f, g, o = np.split(gates, 4, axis=1)  # torch's gate order
-                    cell = _sigmoid(f) * cell + _sigmoid(i) * np.tanh(g)
-                    hidden = _sigmoid(o) * np.tanh(cell)
-                    outputs[:, step] = hidden
+                product = np.empty_like(hidden)
+                gates = np.empty((batch, 1024), dtype=np.float32)
+                outputs = np.empty((steps, batch, 256), dtype=np.float32)
+                sigmoid, candidate = gates[:, :768], gates[:, 768:]
+                in_gate, forget, out_gate = sigmoid[:, :256], sigmoid[:, 256:512], sigmoid[:, 512:]
+                for step in range(steps):
+                    np.matmul(hidden, w_hh, out=gates)
+                    gates += inputs[step]
+                    sigmoid *= 0.5  # sigmoid(x) = (1 + tanh(x / 2)) / 2
+                    np.tanh(sigmoid, out=sigmoid)
+                    sigmoid += 1.0
+                    sigmoid *= 0.5
+                    np.tanh(candidate, out=candidate)
+                    cell *= forget
+                    np.multiply(in_gate, candidate, out=product)
+                    cell += product
+                    np.tanh(cell, out=hidden)
+                    hidden *= out_gate
+                    outputs[step] = hidden
                 sequence = outputs
             raw = np.maximum(hidden @ self._linear_w + self._linear_b, 0.0)
         norms = np.linalg.norm(raw, axis=1, keepdims=True)
