@@ -1,4 +1,4 @@
-"""`synopsis` on the command line: summarize, transcribe, models, config.
+"""`synopsis` on the command line: summarize, transcribe, serve, keys, models, config.
 
 Results go to standard output (or `-o FILE`); progress, notes and errors go to standard error, so
 `synopsis summarize x.txt > summary.md` captures exactly the summary.
@@ -283,6 +283,145 @@ def transcribe(
         write_output(renderers[output_format](), output)
         if not result.words:
             stderr.print("[yellow]warning:[/] no speech was recognised", highlight=False)
+
+
+def _use_data_dir(data_dir: Path | None) -> None:
+    """`--data-dir` wins over SYNOPSIS_DATA_DIR; settings are re-read with it."""
+    import os
+
+    from .config import get_settings
+
+    if data_dir is not None:
+        os.environ["SYNOPSIS_DATA_DIR"] = str(data_dir)
+        get_settings.cache_clear()
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Database and uploads (default: SYNOPSIS_DATA_DIR)."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Transcription workers (default: SYNOPSIS_WORKERS).")
+    ] = None,
+    no_auth: Annotated[
+        bool,
+        typer.Option("--no-auth", help="Accept requests without an API key (loopback only)."),
+    ] = False,
+) -> None:
+    """Serve the transcript API (AssemblyAI-compatible) over HTTP.
+
+    On first start, with no API key in the database, one key is created and printed once.
+    """
+    import uvicorn
+
+    from .api.app import create_app
+    from .config import get_settings
+    from .store.db import sessions
+    from .store.keys import count_active, create_key
+
+    with user_errors():
+        _use_data_dir(data_dir)
+        settings = get_settings()
+        if workers is not None:
+            settings = settings.model_copy(update={"workers": workers})
+        if no_auth and not _is_loopback(host):
+            raise InputError("--no-auth is only allowed on a loopback address such as 127.0.0.1")
+        database = sessions(settings.effective_database_url)
+        if not no_auth and count_active(database) == 0:
+            _, secret = create_key(database, "first key")
+            stderr.print(
+                "No API key existed, so one was created. It is shown only now; send it as the "
+                "authorization header (manage keys with `synopsis keys`):",
+                highlight=False,
+            )
+            sys.stdout.write(secret + "\n")
+            sys.stdout.flush()
+        application = create_app(settings, auth_required=not no_auth)
+        stderr.print(
+            f"serving on http://{host}:{port} (data in {settings.data_dir})", highlight=False
+        )
+        uvicorn.run(
+            application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30
+        )
+
+
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where the database lives (default: SYNOPSIS_DATA_DIR)."),
+]
+
+
+def _key_database(data_dir: Path | None):
+    from .config import get_settings
+    from .store.db import sessions
+
+    _use_data_dir(data_dir)
+    return sessions(get_settings().effective_database_url)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option("--name", "-n", help="A label for the key.")] = "key",
+    data_dir: DataDir = None,
+) -> None:
+    """Create a key; it is printed once, alone on the last line."""
+    from .store.keys import create_key
+
+    with user_errors():
+        info, secret = create_key(_key_database(data_dir), name)
+        stderr.print(
+            f"created key {info.id} ({info.name}); it cannot be shown again", highlight=False
+        )
+        sys.stdout.write(secret + "\n")
+
+
+@keys_app.command("list")
+def keys_list(data_dir: DataDir = None) -> None:
+    """The keys with their ids, names, prefixes and state (never the secrets)."""
+    from .store.keys import list_keys
+
+    with user_errors():
+        table = Table(box=None, pad_edge=False)
+        for column in ("id", "name", "prefix", "created", "state"):
+            table.add_column(column, no_wrap=True)
+        for info in list_keys(_key_database(data_dir)):
+            state = f"revoked {info.revoked:%Y-%m-%d}" if info.revoked else "active"
+            table.add_row(
+                str(info.id), info.name, info.prefix + "…", f"{info.created:%Y-%m-%d %H:%M}", state
+            )
+        Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="The key's id, name, prefix or the key itself.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Revoke a key: requests with it get 401 from now on."""
+    from .store.keys import revoke_key
+
+    with user_errors():
+        info = revoke_key(_key_database(data_dir), key)
+        if info is None:
+            raise InputError(f"no single active key matches {key!r}; see `synopsis keys list`")
+        stderr.print(f"revoked key {info.id} ({info.name})", highlight=False)
 
 
 @app.command()

@@ -87,6 +87,15 @@ class Settings(BaseSettings):
     chunk_tokens: int = 2500
     max_input_tokens: int = 200_000
 
+    # service: store, jobs, uploads, webhooks
+    database_url: str | None = None  # default: SQLite in data_dir
+    workers: int = 1  # in-process transcription workers; each uses speech_threads cores
+    job_lease_seconds: float = 30.0  # a job whose worker stops renewing this long is resumed
+    upload_max_bytes: int = 2 * 1024 * 1024 * 1024
+    webhook_timeout: float = 10.0
+    webhook_attempts: int = 10
+    webhook_backoff_seconds: float = 2.0  # doubles per attempt, capped at 5 minutes
+
     # guarded fetcher
     fetch_timeout: float = 30.0
     fetch_max_bytes: int = 50 * 1024 * 1024
@@ -102,6 +111,8 @@ class Settings(BaseSettings):
         "speech_threads",
         "speech_beam_size",
         "speech_batch_size",
+        "workers",
+        "webhook_attempts",
     )
     @classmethod
     def _positive(cls, value: int) -> int:
@@ -124,9 +135,20 @@ class Settings(BaseSettings):
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
         return tuple(sources)
 
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'synopsis.db'}"
+
     def masked(self) -> dict[str, Any]:
         """The settings as plain data with every secret replaced by asterisks."""
-        return self.model_dump(mode="json")
+        data = self.model_dump(mode="json")
+        if self.database_url:
+            from sqlalchemy.engine import make_url
+
+            data["database_url"] = make_url(self.database_url).render_as_string(
+                hide_password=True
+            )
+        return data
 
 
 @lru_cache(maxsize=1)

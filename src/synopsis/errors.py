@@ -18,6 +18,10 @@ class InputError(SynopsisError):
 class FetchError(InputError):
     """A URL could not be fetched, or was refused by the fetch guard."""
 
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code  # the HTTP status, when the server answered
+
 
 class SchemaError(InputError):
     """The caller's JSON Schema is not a valid schema."""

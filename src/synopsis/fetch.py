@@ -145,7 +145,9 @@ def open_url(
                     method, kwargs = "GET", {}
                     continue
                 if response.status_code >= 400:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}")
+                    raise FetchError(
+                        f"{url} answered HTTP {response.status_code}", response.status_code
+                    )
                 yield url, response
                 return
             finally:

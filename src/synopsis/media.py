@@ -59,8 +59,8 @@ def _describe(source: MediaSource) -> str:
 
 
 @contextmanager
-def _open(source: MediaSource) -> Iterator[av.container.InputContainer]:
-    name = _describe(source)
+def _open(source: MediaSource, name: str | None = None) -> Iterator[av.container.InputContainer]:
+    name = name or _describe(source)
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
@@ -109,22 +109,24 @@ def _info(container: av.container.InputContainer) -> MediaInfo:
     )
 
 
-def probe(source: MediaSource) -> MediaInfo:
+def probe(source: MediaSource, name: str | None = None) -> MediaInfo:
     """Container, codec and duration of the first audio stream, or `MediaError`."""
-    with _open(source) as container:
+    with _open(source, name) as container:
         return _info(container)
 
 
 def decode_audio(
     source: MediaSource,
     progress: Callable[[float, float | None], None] | None = None,
+    name: str | None = None,
 ) -> np.ndarray:
     """The first audio stream as 16 kHz mono float32 in [-1, 1].
 
-    `progress(seconds_decoded, total_seconds_or_None)` is called as packets are decoded.
+    `progress(seconds_decoded, total_seconds_or_None)` is called as packets are decoded; `name`
+    is how errors refer to the input (default: its path).
     """
-    name = _describe(source)
-    with _open(source) as container:
+    name = name or _describe(source)
+    with _open(source, name) as container:
         total = _info(container).duration
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)

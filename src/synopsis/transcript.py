@@ -7,12 +7,14 @@ reports them, so `to_dict()` can be served as is. Sentences, paragraphs and utte
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
 PARAGRAPH_PAUSE_MS = 1500
 PARAGRAPH_MAX_WORDS = 120
+_PUNCTUATION = re.compile(r"[^\w\s'%$€£-]|(?<!\w)-|-(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,40 @@ class Transcript:
 
         return _runs(self.words, breaks)
 
+    def reformatted(self, punctuate: bool = True, format_text: bool = True) -> Transcript:
+        """Without punctuation and/or casing, as the transcript API's `punctuate` and
+        `format_text` options ask (Whisper writes both by default)."""
+        if punctuate and format_text:
+            return self
+        words = []
+        for word in self.words:
+            text = word.text if punctuate else _PUNCTUATION.sub("", word.text) or word.text
+            words.append(replace(word, text=text if format_text else text.lower()))
+        utterances = utterances_of(words) if self.utterances is not None else None
+        return replace(self, words=words, utterances=utterances)
+
     def labelled_text(self) -> str:
         """One line per utterance, `Speaker A: …`, or plain paragraphs without speaker labels."""
         if self.utterances:
             return "\n".join(f"Speaker {u.speaker}: {u.text}" for u in self.utterances)
         return "\n\n".join(paragraph.text for paragraph in self.paragraphs())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        """The inverse of `to_dict` (for stored results)."""
+        words = [Word(**word) for word in data.get("words") or []]
+        utterances = None
+        if data.get("utterances") is not None:
+            utterances = utterances_of(words) if words else []
+        return cls(
+            words=words,
+            audio_duration=float(data.get("audio_duration") or 0),
+            language_code=data.get("language_code"),
+            language_confidence=data.get("language_confidence"),
+            speech_model=data.get("speech_model_used"),
+            speaker_labels=bool(data.get("speaker_labels")),
+            utterances=utterances,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The transcript API's field names and types (integer ms, integer seconds)."""

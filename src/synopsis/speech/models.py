@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ModelUnavailableError, UnknownModelError
-from ..weights import assemble
+from ..weights import assemble, locate_part
 
 
 @dataclass(frozen=True)
@@ -137,3 +137,31 @@ def model_directory(
     for file in spec.files:
         assemble(list(file.parts), directory / file.name, file.sha256, progress)
     return directory
+
+
+def is_installed(spec: SpeechModelSpec) -> bool:
+    """Whether the model's files are on this machine (packages installed, or the local path)."""
+    if spec.path is not None:
+        return (spec.path / "model.bin").is_file()
+    try:
+        for file in spec.files:
+            for part in file.parts:
+                locate_part(part)
+    except ModelUnavailableError:
+        return False
+    return True
+
+
+def first_available(names: list[str], local_path: Path | None = None) -> SpeechModelSpec:
+    """The first name in a preference list that resolves to an installed model."""
+    tried = []
+    for name in names:
+        try:
+            spec = resolve_speech_model(name, local_path)
+        except UnknownModelError:
+            tried.append(f"{name} (unknown)")
+            continue
+        if is_installed(spec):
+            return spec
+        tried.append(f"{name} (not installed)")
+    raise ModelUnavailableError(f"none of the requested speech models can run: {', '.join(tried)}")

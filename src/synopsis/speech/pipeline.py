@@ -63,14 +63,14 @@ def recognition_options(
     settings = settings or get_settings()
     batched = 0 < settings.speech_batch_min_seconds <= duration
     return RecognitionOptions(
-        language=_language(language),
+        language=normalise_language(language),
         beam_size=settings.speech_beam_size,
         keyterms=tuple(term.strip() for term in keyterms if term.strip()),
         batch_size=settings.speech_batch_size if batched else None,
     )
 
 
-def _language(code: str | None) -> str | None:
+def normalise_language(code: str | None) -> str | None:
     """Whisper takes ISO 639-1 codes; accept the transcript API's `en_us` style too."""
     if code is None or not code.strip():
         return None
@@ -92,11 +92,12 @@ def transcribe(
     keyterms: tuple[str, ...] | list[str] = (),
     progress: ProgressCallback | None = None,
     timings: dict[str, Any] | None = None,
+    name: str | None = None,
 ) -> Transcript:
     """Transcribe a recording (path, URL, bytes or file object) into a `Transcript`.
 
     `speakers_expected` implies `speaker_labels`. Pass a dict as `timings` to receive
-    per-stage seconds.
+    per-stage seconds. `name` is how errors refer to the input (default: the path or URL).
     """
     if speakers_expected is not None:
         if speakers_expected < 1:
@@ -105,13 +106,14 @@ def transcribe(
     report = progress or (lambda stage, done, total: None)
     settings = get_settings()
     recognizer = recognizer_for(model, settings)
-    language = _language(language)
+    language = normalise_language(language)
 
     started = time.perf_counter()
     with local_media(source, settings) as local_source:
         audio = decode_audio(
             local_source,
             lambda done, total: report("decode", int(done), int(total or done)),
+            name=name or (source if isinstance(source, str) else None),
         )
     duration = len(audio) / SAMPLE_RATE
     decoded = time.perf_counter()

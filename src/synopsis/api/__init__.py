@@ -1,0 +1,1 @@
+"""The HTTP surfaces: one FastAPI app, one router per API it speaks."""

@@ -1,0 +1,55 @@
+"""The one FastAPI app: state (store, worker pool) built here, routers mounted per surface."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..config import Settings, get_settings
+from ..jobs.transcription import TranscriptionJob
+from ..jobs.webhooks import WebhookDispatcher
+from ..jobs.worker import WorkerPool
+from ..store.db import sessions as open_sessions
+from ..store.transcripts import TranscriptStore
+from . import assemblyai
+from .errors import install_error_handlers
+
+
+def create_app(settings: Settings | None = None, *, auth_required: bool = True) -> FastAPI:
+    """The app for `settings`; its workers start and stop with the server (lifespan)."""
+    settings = settings or get_settings()
+    sessions = open_sessions(settings.effective_database_url)
+    store = TranscriptStore(sessions)
+    pool = WorkerPool(
+        store,
+        TranscriptionJob(store, settings),
+        size=settings.workers,
+        lease_seconds=settings.job_lease_seconds,
+        webhooks=WebhookDispatcher(store, settings),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.stop()
+
+    app = FastAPI(title="Synopsis", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.sessions = sessions
+    app.state.store = store
+    app.state.pool = pool
+    app.state.auth_required = auth_required
+    install_error_handlers(app)
+    app.include_router(assemblyai.router)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

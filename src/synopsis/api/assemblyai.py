@@ -1,0 +1,281 @@
+"""The transcript API (AssemblyAI-compatible): upload, create, poll, list, delete, exports.
+
+Translation only: validate, store, enqueue, format. Success is HTTP 200 (the official SDK treats
+anything else, 201 included, as a failure); errors are `{"error": "..."}`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, PlainTextResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..captions import to_srt, to_vtt
+from ..speech.models import first_available
+from ..speech.pipeline import normalise_language
+from ..store.tables import TranscriptJob
+from ..store.transcripts import PROCESSING, TranscriptStore
+from ..transcript import Transcript
+from .auth import require_key
+from .errors import ApiError
+
+router = APIRouter(prefix="/v2")
+KeyId = Annotated[int | None, Depends(require_key)]
+SDK_SPEECH_MODELS = {"best", "nano", "slam-1", "universal"}  # the SDK's enum; others → null
+_UPLOAD_PATH = re.compile(r"/v2/upload/([0-9a-f-]{36})$")
+_CHUNK = 1024 * 1024
+
+
+class TranscriptRequest(BaseModel):
+    """The create body. Strict types: a string where a boolean belongs is an error, not a guess."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    audio_url: str = Field(min_length=1)
+    speech_models: list[str] | None = Field(None, min_length=1)
+    speech_model: str | None = None
+    language_code: str | None = None
+    language_detection: bool | None = None
+    speaker_labels: bool | None = None
+    speakers_expected: int | None = Field(None, ge=1, le=20)
+    punctuate: bool | None = None
+    format_text: bool | None = None
+    keyterms_prompt: list[str] | None = Field(None, max_length=1000)
+    webhook_url: str | None = None
+    webhook_auth_header_name: str | None = None
+    webhook_auth_header_value: str | None = None
+    summarization: bool | None = None
+    summary_model: Literal["informative", "conversational", "catchy"] | None = None
+    summary_type: Literal["bullets", "bullets_verbose", "gist", "headline", "paragraph"] | None = (
+        None
+    )
+    auto_chapters: bool | None = None
+
+
+def store_of(request: Request) -> TranscriptStore:
+    return request.app.state.store
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+# --- upload ---------------------------------------------------------------------------------
+
+
+@router.post("/upload")
+async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
+    """The raw body is the file; it is streamed to disk within the size limit."""
+    settings = request.app.state.settings
+    limit = settings.upload_max_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"upload of {int(declared)} bytes is over the limit of {limit} bytes")
+    upload_id = str(uuid.uuid4())
+    folder = Path(settings.data_dir) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / upload_id
+    partial = folder / f"{upload_id}.part"
+    size = 0
+    try:
+        with partial.open("wb") as out:
+            async for block in request.stream():
+                size += len(block)
+                if size > limit:
+                    raise ApiError(413, f"upload is over the limit of {limit} bytes")
+                out.write(block)
+        if size == 0:
+            raise ApiError(400, "the upload is empty: send the file as the request body")
+        partial.rename(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    store_of(request).add_upload(upload_id, key_id, str(target), size)
+    return {"upload_url": f"{base_url(request)}/v2/upload/{upload_id}"}
+
+
+@router.get("/upload/{upload_id}")
+def download_upload(upload_id: str, request: Request, key_id: KeyId) -> FileResponse:
+    row = store_of(request).upload(upload_id, key_id)
+    if row is None:
+        raise ApiError(404, "Upload not found")
+    return FileResponse(row.path, media_type="application/octet-stream")
+
+
+# --- transcripts ----------------------------------------------------------------------------
+
+
+def _validate(body: TranscriptRequest, request: Request, key_id: int | None) -> str | None:
+    """Checks that need the server; returns the upload id when `audio_url` is one of ours."""
+    settings = request.app.state.settings
+    names = body.speech_models or [body.speech_model or "default"]
+    first_available(names, settings.speech_model_path)  # 400 now rather than an error job
+    normalise_language(body.language_code)
+    for field, value in (("audio_url", body.audio_url), ("webhook_url", body.webhook_url)):
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ApiError(400, f"{field} must be an http or https URL")
+    if body.webhook_auth_header_name and body.webhook_auth_header_value is None:
+        raise ApiError(400, "webhook_auth_header_value is required with webhook_auth_header_name")
+    match = _UPLOAD_PATH.search(urlsplit(body.audio_url).path)
+    if match is None:
+        return None
+    if store_of(request).upload(match.group(1), key_id) is None:
+        raise ApiError(400, "audio_url refers to an upload that does not exist")
+    return match.group(1)
+
+
+def transcript_json(row: TranscriptJob) -> dict[str, Any]:
+    """The hosted API's transcript object: request echoes, status, and the result fields."""
+    request = dict(row.request)
+    secret_header = request.pop("webhook_auth_header_value", None)
+    data: dict[str, Any] = {
+        "id": row.id,
+        "status": row.status,
+        "audio_url": row.audio_url,
+        "text": None,
+        "words": None,
+        "utterances": None,
+        "confidence": None,
+        "audio_duration": None,
+        "language_code": request.get("language_code"),
+        "speech_model_used": None,
+        "error": row.error,
+        "webhook_status_code": row.webhook_status_code,
+        "webhook_auth": secret_header is not None,
+        "summary": None,
+        "chapters": None,
+        **request,
+        "speech_model": (
+            request.get("speech_model")
+            if request.get("speech_model") in SDK_SPEECH_MODELS
+            else None
+        ),
+    }
+    data["audio_url"] = row.audio_url
+    if row.result:
+        data.update(row.result)
+    if row.deleted:
+        data.update(text="Deleted by user.", words=None, utterances=None, summary=None)
+    return data
+
+
+def _owned(request: Request, transcript_id: str, key_id: int | None) -> TranscriptJob:
+    row = store_of(request).get(transcript_id, key_id)
+    if row is None:
+        raise ApiError(404, "Transcript not found")
+    return row
+
+
+def _completed(row: TranscriptJob) -> Transcript:
+    if row.status != "completed" or not row.result:
+        raise ApiError(400, f"Transcript is not completed (status: {row.status})")
+    return Transcript.from_dict(row.result)
+
+
+@router.post("/transcript")
+def create_transcript(body: TranscriptRequest, request: Request, key_id: KeyId) -> dict[str, Any]:
+    upload_id = _validate(body, request, key_id)
+    row = store_of(request).create(
+        key_id, body.model_dump(exclude_none=True), body.audio_url, upload_id
+    )
+    request.app.state.pool.notify()
+    return transcript_json(row)
+
+
+@router.get("/transcript/{transcript_id}")
+def get_transcript(transcript_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+    return transcript_json(_owned(request, transcript_id, key_id))
+
+
+@router.get("/transcript")
+def list_transcripts(
+    request: Request,
+    key_id: KeyId,
+    limit: Annotated[int, Query(ge=1, le=200)] = 10,
+    status: Literal["queued", "processing", "completed", "error"] | None = None,
+    before_id: str | None = None,
+    after_id: str | None = None,
+) -> dict[str, Any]:
+    rows = store_of(request).page(key_id, limit, status, before_id, after_id)
+    base = f"{base_url(request)}/v2/transcript"
+    filters = {"limit": limit, **({"status": status} if status else {})}
+    current = dict(
+        filters, **{k: v for k, v in (("before_id", before_id), ("after_id", after_id)) if v}
+    )
+    return {
+        "page_details": {
+            "limit": limit,
+            "result_count": len(rows),
+            "current_url": f"{base}?{urlencode(current)}",
+            "prev_url": f"{base}?{urlencode(dict(filters, before_id=rows[-1].id))}"
+            if rows
+            else None,
+            "next_url": f"{base}?{urlencode(dict(filters, after_id=rows[0].id))}" if rows else None,
+        },
+        "transcripts": [
+            {
+                "id": row.id,
+                "resource_url": f"{base}/{row.id}",
+                "status": row.status,
+                "created": row.created.isoformat(),
+                "completed": row.completed.isoformat() if row.completed else None,
+                "audio_url": row.audio_url,
+                "error": row.error,
+            }
+            for row in rows
+        ],
+    }
+
+
+@router.delete("/transcript/{transcript_id}")
+def delete_transcript(transcript_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+    row = _owned(request, transcript_id, key_id)
+    if row.status == PROCESSING:
+        raise ApiError(400, "Transcript is being processed; delete it once it has finished")
+    store = store_of(request)
+    if row.upload_id and (upload := store.upload(row.upload_id, key_id)) is not None:
+        Path(upload.path).unlink(missing_ok=True)
+    deleted = store.delete(transcript_id, key_id)
+    if deleted is None:
+        raise ApiError(404, "Transcript not found")
+    return transcript_json(deleted)
+
+
+def _spans(kind: str):
+    def endpoint(transcript_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+        row = _owned(request, transcript_id, key_id)
+        transcript = _completed(row)
+        spans = transcript.sentences() if kind == "sentences" else transcript.paragraphs()
+        return {
+            "id": row.id,
+            "confidence": transcript.confidence,
+            "audio_duration": round(transcript.audio_duration),
+            kind: [span.to_dict() for span in spans],
+        }
+
+    endpoint.__name__ = f"get_{kind}"
+    return endpoint
+
+
+router.add_api_route("/transcript/{transcript_id}/sentences", _spans("sentences"), methods=["GET"])
+router.add_api_route(
+    "/transcript/{transcript_id}/paragraphs", _spans("paragraphs"), methods=["GET"]
+)
+
+
+@router.get("/transcript/{transcript_id}/{caption_format}", response_class=PlainTextResponse)
+def get_captions(
+    transcript_id: str,
+    caption_format: Literal["srt", "vtt"],
+    request: Request,
+    key_id: KeyId,
+    chars_per_caption: Annotated[int | None, Query(ge=1, le=1000)] = None,
+) -> str:
+    transcript = _completed(_owned(request, transcript_id, key_id))
+    render = to_srt if caption_format == "srt" else to_vtt
+    return render(transcript, chars_per_caption)

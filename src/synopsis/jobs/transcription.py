@@ -1,0 +1,117 @@
+"""What a transcript job does: find the audio, transcribe it, and fill the optional extras.
+
+The job reads the validated create body stored with the row. The deprecated `summarization` and
+`auto_chapters` options are served by our summarizer, so older client code keeps working.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..config import Settings
+from ..errors import InputError
+from ..speech import transcribe
+from ..speech.models import first_available
+from ..store.tables import TranscriptJob
+from ..store.transcripts import TranscriptStore
+from ..summarize import summarize
+from ..transcript import Span, Transcript
+
+# the hosted API's summary types → our styles
+SUMMARY_STYLES = {
+    "bullets": "bullets",
+    "bullets_verbose": "bullets",
+    "gist": "headline",
+    "headline": "headline",
+    "paragraph": "paragraph",
+}
+CHAPTER_SECONDS = 300  # a chapter per ~5 minutes of speech
+CHAPTER_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "headline": {"type": "string", "maxLength": 120},
+        "gist": {"type": "string", "maxLength": 60},
+        "summary": {"type": "string", "maxLength": 600},
+    },
+    "required": ["headline", "gist", "summary"],
+}
+CHAPTER_PROMPT = (
+    "headline: one sentence naming what this part is about; gist: 3 to 6 words; "
+    "summary: 2 or 3 sentences on what was said and decided."
+)
+
+DEFAULT_SPEECH_MODELS = ["default"]
+
+
+class TranscriptionJob:
+    """Callable for the worker pool: one transcript row in, the result document out."""
+
+    def __init__(self, store: TranscriptStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def __call__(self, job: TranscriptJob) -> dict[str, Any]:
+        request = job.request
+        source = self._source(job)
+        names = request.get("speech_models") or [request.get("speech_model") or "default"]
+        spec = first_available(names, self.settings.speech_model_path)
+        speakers_expected = request.get("speakers_expected")
+        transcript = transcribe(
+            source,
+            speaker_labels=bool(request.get("speaker_labels")) or speakers_expected is not None,
+            speakers_expected=speakers_expected,
+            language=request.get("language_code"),
+            model=spec.name,
+            keyterms=request.get("keyterms_prompt") or (),
+            name=job.audio_url,
+        ).reformatted(
+            punctuate=request.get("punctuate", True), format_text=request.get("format_text", True)
+        )
+        result = transcript.to_dict()
+        if request.get("summarization"):
+            result["summary"] = self._summary(transcript, request)
+        if request.get("auto_chapters"):
+            result["chapters"] = self._chapters(transcript)
+        return result
+
+    def _source(self, job: TranscriptJob) -> str:
+        if job.upload_id is None:
+            return job.audio_url
+        upload = self.store.upload(job.upload_id, job.key_id)
+        if upload is None:
+            raise InputError("the uploaded file is no longer available")
+        return upload.path
+
+    def _summary(self, transcript: Transcript, request: dict[str, Any]) -> str:
+        if not transcript.words:
+            return ""
+        style = SUMMARY_STYLES.get(request.get("summary_type") or "bullets", "bullets")
+        if request.get("summary_model") == "conversational" and transcript.utterances:
+            style = "conversational" if style == "bullets" else style
+        return summarize(transcript, style=style).text
+
+    def _chapters(self, transcript: Transcript) -> list[dict[str, Any]]:
+        chapters = []
+        for group in chapter_groups(transcript.paragraphs(), transcript.audio_duration):
+            text = "\n\n".join(p.text for p in group)
+            data = summarize(text, style="json", schema=CHAPTER_SCHEMA, prompt=CHAPTER_PROMPT).data
+            chapters.append(
+                {
+                    "start": group[0].start,
+                    "end": group[-1].end,
+                    "headline": data["headline"],
+                    "gist": data["gist"],
+                    "summary": data["summary"],
+                }
+            )
+        return chapters
+
+
+def chapter_groups(paragraphs: list[Span], duration: float) -> list[list[Span]]:
+    """Consecutive paragraphs in about equal stretches of ~5 minutes."""
+    if not paragraphs:
+        return []
+    count = max(1, math.ceil(duration / CHAPTER_SECONDS))
+    size = math.ceil(len(paragraphs) / count)
+    return [paragraphs[i : i + size] for i in range(0, len(paragraphs), size)]

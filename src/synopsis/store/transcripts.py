@@ -1,0 +1,240 @@
+"""Transcript jobs: create, read, list, delete; claim, renew, finish; webhook bookkeeping.
+
+Claiming and finishing are compare-and-set updates, so they are atomic on SQLite and PostgreSQL
+alike: a job is claimed by exactly one worker, and only the worker that holds the lease can finish
+it. A worker that died stops renewing; once its lease lapses the job is claimed again. That is
+what makes a job complete exactly once across crashes.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from .tables import TranscriptJob, Upload
+
+QUEUED, PROCESSING, COMPLETED, ERROR = "queued", "processing", "completed", "error"
+FINISHED = (COMPLETED, ERROR)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TranscriptStore:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    # --- uploads ------------------------------------------------------------------------------
+
+    def add_upload(self, upload_id: str, key_id: int | None, path: str, size: int) -> None:
+        with self.sessions.begin() as session:
+            session.add(Upload(id=upload_id, key_id=key_id, path=path, size=size, created=_now()))
+
+    def upload(self, upload_id: str, key_id: int | None) -> Upload | None:
+        with self.sessions() as session:
+            row = session.get(Upload, upload_id)
+            return row if row is not None and row.key_id == key_id else None
+
+    # --- the API's reads and writes -----------------------------------------------------------
+
+    def create(
+        self,
+        key_id: int | None,
+        request: dict[str, Any],
+        audio_url: str,
+        upload_id: str | None = None,
+    ) -> TranscriptJob:
+        row = TranscriptJob(
+            id=str(uuid.uuid4()),
+            key_id=key_id,
+            status=QUEUED,
+            audio_url=audio_url,
+            upload_id=upload_id,
+            request=request,
+            created=_now(),
+            attempts=0,
+            deleted=False,
+            webhook_attempts=0,
+        )
+        with self.sessions.begin() as session:
+            session.add(row)
+        return row
+
+    def get(self, transcript_id: str, key_id: int | None) -> TranscriptJob | None:
+        """A transcript of this key (another key's id reads as unknown)."""
+        with self.sessions() as session:
+            row = session.scalar(select(TranscriptJob).where(TranscriptJob.id == transcript_id))
+            return row if row is not None and row.key_id == key_id else None
+
+    def page(
+        self,
+        key_id: int | None,
+        limit: int,
+        status: str | None = None,
+        before_id: str | None = None,
+        after_id: str | None = None,
+    ) -> list[TranscriptJob]:
+        """Newest first; `before_id` pages to older transcripts, `after_id` to newer ones."""
+        with self.sessions() as session:
+            query = select(TranscriptJob).where(TranscriptJob.key_id == key_id)
+            if status:
+                query = query.where(TranscriptJob.status == status)
+            for anchor_id, older in ((before_id, True), (after_id, False)):
+                if anchor_id:
+                    anchor = session.scalar(
+                        select(TranscriptJob.seq).where(TranscriptJob.id == anchor_id)
+                    )
+                    if anchor is None:
+                        return []
+                    query = query.where(
+                        TranscriptJob.seq < anchor if older else TranscriptJob.seq > anchor
+                    )
+            if after_id and not before_id:
+                rows = session.scalars(query.order_by(TranscriptJob.seq).limit(limit)).all()
+                return list(reversed(rows))
+            return list(session.scalars(query.order_by(TranscriptJob.seq.desc()).limit(limit)))
+
+    def delete(self, transcript_id: str, key_id: int | None) -> TranscriptJob | None:
+        """Erase the content of a finished transcript; the row stays as a tombstone."""
+        with self.sessions.begin() as session:
+            row = session.scalar(select(TranscriptJob).where(TranscriptJob.id == transcript_id))
+            if row is None or row.key_id != key_id:
+                return None
+            row.deleted = True
+            row.result = None
+            if row.status == QUEUED:  # never started: it ends here, as an error
+                row.status, row.error = ERROR, "Deleted by user before processing"
+            row.audio_url = "http://deleted_by_user"
+            row.request = {k: v for k, v in row.request.items() if k != "webhook_auth_header_value"}
+            return row
+
+    # --- the workers' side --------------------------------------------------------------------
+
+    def claim(self, owner: str, lease_seconds: float) -> TranscriptJob | None:
+        """Take the oldest queued job, or one whose worker's lease has lapsed."""
+        for _ in range(5):
+            now = time.time()
+            claimable = or_(
+                TranscriptJob.status == QUEUED,
+                and_(TranscriptJob.status == PROCESSING, TranscriptJob.lease_until < now),
+            )
+            with self.sessions.begin() as session:
+                seq = session.scalar(
+                    select(TranscriptJob.seq)
+                    .where(claimable, TranscriptJob.deleted.is_(False))
+                    .order_by(TranscriptJob.seq)
+                    .limit(1)
+                )
+                if seq is None:
+                    return None
+                taken = session.execute(
+                    update(TranscriptJob)
+                    .where(TranscriptJob.seq == seq, claimable)
+                    .values(
+                        status=PROCESSING,
+                        lease_owner=owner,
+                        lease_until=now + lease_seconds,
+                        attempts=TranscriptJob.attempts + 1,
+                    )
+                )
+                if taken.rowcount == 1:
+                    return session.get(TranscriptJob, seq)
+        return None
+
+    def renew(self, transcript_id: str, owner: str, lease_seconds: float) -> bool:
+        with self.sessions.begin() as session:
+            result = session.execute(
+                update(TranscriptJob)
+                .where(
+                    TranscriptJob.id == transcript_id,
+                    TranscriptJob.lease_owner == owner,
+                    TranscriptJob.status == PROCESSING,
+                )
+                .values(lease_until=time.time() + lease_seconds)
+            )
+            return result.rowcount == 1
+
+    def finish(
+        self,
+        transcript_id: str,
+        owner: str,
+        result: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> bool:
+        """Record the outcome if `owner` still holds the job; False means someone else does."""
+        with self.sessions.begin() as session:
+            row = session.scalar(select(TranscriptJob).where(TranscriptJob.id == transcript_id))
+            if row is None:
+                return False
+            has_webhook = bool(row.request.get("webhook_url")) and not row.deleted
+            outcome = session.execute(
+                update(TranscriptJob)
+                .where(
+                    TranscriptJob.id == transcript_id,
+                    TranscriptJob.lease_owner == owner,
+                    TranscriptJob.status == PROCESSING,
+                )
+                .values(
+                    status=ERROR if error is not None else COMPLETED,
+                    result=result,
+                    error=error,
+                    completed=_now(),
+                    lease_owner=None,
+                    lease_until=None,
+                    webhook_state="pending" if has_webhook else None,
+                    webhook_next_at=time.time() if has_webhook else None,
+                )
+            )
+            return outcome.rowcount == 1
+
+    def release(self, transcript_id: str, owner: str) -> None:
+        """Give a job back to the queue (graceful shutdown with work unfinished)."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(TranscriptJob)
+                .where(TranscriptJob.id == transcript_id, TranscriptJob.lease_owner == owner)
+                .values(status=QUEUED, lease_owner=None, lease_until=None)
+            )
+
+    # --- webhooks -----------------------------------------------------------------------------
+
+    def claim_webhook(self, hold_seconds: float) -> TranscriptJob | None:
+        """A due webhook delivery, held for `hold_seconds` so no other dispatcher sends it."""
+        now = time.time()
+        due = and_(TranscriptJob.webhook_state == "pending", TranscriptJob.webhook_next_at <= now)
+        with self.sessions.begin() as session:
+            seq = session.scalar(
+                select(TranscriptJob.seq)
+                .where(due)
+                .order_by(TranscriptJob.webhook_next_at)
+                .limit(1)
+            )
+            if seq is None:
+                return None
+            taken = session.execute(
+                update(TranscriptJob)
+                .where(TranscriptJob.seq == seq, due)
+                .values(
+                    webhook_next_at=now + hold_seconds,
+                    webhook_attempts=TranscriptJob.webhook_attempts + 1,
+                )
+            )
+            return session.get(TranscriptJob, seq) if taken.rowcount == 1 else None
+
+    def record_webhook(
+        self, transcript_id: str, status_code: int | None, state: str, next_at: float | None
+    ) -> None:
+        with self.sessions.begin() as session:
+            session.execute(
+                update(TranscriptJob)
+                .where(TranscriptJob.id == transcript_id)
+                .values(
+                    webhook_status_code=status_code, webhook_state=state, webhook_next_at=next_at
+                )
+            )
