@@ -154,14 +154,19 @@ def is_installed(spec: SpeechModelSpec) -> bool:
 
 def first_available(names: list[str], local_path: Path | None = None) -> SpeechModelSpec:
     """The first name in a preference list that resolves to an installed model."""
-    tried = []
+    unknown, missing = [], []
     for name in names:
         try:
             spec = resolve_speech_model(name, local_path)
         except UnknownModelError:
-            tried.append(f"{name} (unknown)")
+            unknown.append(name)
             continue
         if is_installed(spec):
             return spec
-        tried.append(f"{name} (not installed)")
-    raise ModelUnavailableError(f"none of the requested speech models can run: {', '.join(tried)}")
+        missing.append(name)
+    known = ", ".join(spec.name for spec in speech_models(local_path))
+    if not missing:  # the caller named nothing we know: their error
+        raise UnknownModelError(
+            f"unknown speech models {', '.join(unknown)}; available: {known} and their aliases"
+        )
+    raise ModelUnavailableError(f"speech models {', '.join(missing)} are not installed here")
