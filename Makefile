@@ -12,6 +12,7 @@ APT_PACKAGES := build-essential cmake espeak-ng sox libsox-fmt-mp3
 
 help:
 	@echo "make demo   install, then transcribe and summarize the bundled sample video (embedded models)"
+	@echo "make run    install, then serve the transcript API on http://127.0.0.1:8000"
 	@echo "make test   install with test extras, then run the whole test suite"
 	@echo "make lint   ruff check"
 	@echo "make bench  run the benchmarks in benches/"
@@ -45,6 +46,9 @@ dev: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev]'
 	$(BIN)/pip install -q --no-deps $(RESEMBLYZER)
 
+run: install
+	$(BIN)/synopsis serve --host 127.0.0.1 --port 8000
+
 demo: install
 	$(BIN)/synopsis summarize examples/standup.mp4 --style conversational
 
@@ -58,6 +62,7 @@ bench: dev
 	$(BIN)/python benches/llm_throughput.py
 	$(BIN)/python benches/map_reduce.py
 	$(BIN)/python benches/transcription.py
+	$(BIN)/python benches/service.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,95 @@
+"""The job store on real SQLite: atomic claims, leases, fenced finishing, paging, keys."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import inspect
+
+from synopsis.store.db import open_engine, sessions
+from synopsis.store.keys import authenticate, count_active, create_key, list_keys, revoke_key
+from synopsis.store.transcripts import TranscriptStore
+
+
+@pytest.fixture
+def store(tmp_path):
+    return TranscriptStore(sessions(f"sqlite:///{tmp_path / 'synopsis.db'}"))
+
+
+def test_migrations_create_the_schema_and_rerun_as_a_no_op(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    engine = open_engine(url)
+    assert {"api_keys", "uploads", "transcripts", "alembic_version"} <= set(
+        inspect(engine).get_table_names()
+    )
+    open_engine(url)  # second open: already at head
+
+
+def test_concurrent_claims_take_each_job_exactly_once(store):
+    ids = {store.create(None, {"audio_url": "u"}, "u").id for _ in range(40)}
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        while (job := store.claim(name, 60)) is not None:
+            with lock:
+                claimed.append(job.id)
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_a_lapsed_lease_is_reclaimed_and_the_old_owner_is_fenced_out(store):
+    job = store.create(None, {"audio_url": "u"}, "u")
+    assert store.claim("dead", 0.2).id == job.id
+    assert store.claim("other", 60) is None  # lease still held
+    time.sleep(0.3)
+    resumed = store.claim("alive", 60)
+    assert resumed.id == job.id and resumed.attempts == 2
+    assert not store.renew(job.id, "dead", 60)
+    assert not store.finish(job.id, "dead", result={"text": "stale"})
+    assert store.finish(job.id, "alive", result={"text": "fresh"})
+    assert store.get(job.id, None).result == {"text": "fresh"}
+    assert not store.finish(job.id, "alive", result={"text": "twice"})  # finishes once
+
+
+def test_release_requeues_and_deleted_jobs_are_never_claimed(store):
+    first = store.create(None, {"audio_url": "u"}, "u")
+    second = store.create(None, {"audio_url": "u"}, "u")
+    assert store.claim("w", 60).id == first.id
+    store.release(first.id, "w")
+    store.delete(second.id, None)
+    assert store.get(second.id, None).status == "error"
+    assert store.claim("w", 60).id == first.id
+    assert store.claim("w", 60) is None
+
+
+def test_pages_are_newest_first_and_per_key(store):
+    create_key(store.sessions, "one")
+    create_key(store.sessions, "two")
+    ids = [store.create(1, {"audio_url": "u"}, "u").id for _ in range(5)]
+    store.create(2, {"audio_url": "u"}, "u")
+    assert [r.id for r in store.page(1, 2)] == [ids[4], ids[3]]
+    assert [r.id for r in store.page(1, 2, before_id=ids[3])] == [ids[2], ids[1]]
+    assert [r.id for r in store.page(1, 2, after_id=ids[1])] == [ids[3], ids[2]]
+    assert store.page(1, 10, before_id="unknown") == []
+    assert store.get(ids[0], 2) is None
+
+
+def test_keys_are_stored_hashed_and_revocable(tmp_path):
+    database = sessions(f"sqlite:///{tmp_path / 'keys.db'}")
+    info, secret = create_key(database, "ci")
+    assert secret.startswith("syn_") and len(secret) > 40
+    assert authenticate(database, secret) == info.id
+    assert authenticate(database, secret + "x") is None
+    raw = (tmp_path / "keys.db").read_bytes()
+    assert secret.encode() not in raw
+    assert count_active(database) == 1 and list_keys(database)[0].name == "ci"
+    assert revoke_key(database, "ci").id == info.id
+    assert authenticate(database, secret) is None and count_active(database) == 0
