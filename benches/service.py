@@ -22,6 +22,7 @@ import tempfile
 import time
 import wave
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -36,7 +37,7 @@ import synopsis  # noqa: E402
 from synopsis.media import decode_audio  # noqa: E402
 from synopsis.store.db import sessions  # noqa: E402
 from synopsis.store.keys import authenticate  # noqa: E402
-from synopsis.store.transcripts import TranscriptStore  # noqa: E402
+from synopsis.store.tables import TranscriptJob  # noqa: E402
 
 SAMPLE = ROOT / "tests/fixtures/speech/two_speakers.wav"
 
@@ -77,15 +78,10 @@ def end_to_end(server: ServerProcess, repeats: int) -> None:
 def fill(data_dir: Path, key: str, count: int) -> list[str]:
     """Store `count` completed transcripts for `key`, each with a realistic result document."""
     factory = sessions(f"sqlite:///{data_dir / 'synopsis.db'}")
-    store = TranscriptStore(factory)
     key_id = authenticate(factory, key)
     result = synopsis.transcribe(ROOT / "tests/fixtures/speech/monologue_us.wav").to_dict()
     ids = []
     with factory.begin() as session:
-        from datetime import UTC, datetime
-
-        from synopsis.store.tables import TranscriptJob
-
         for index in range(count):
             row = TranscriptJob(
                 id=f"00000000-0000-4000-8000-{index:012d}",
@@ -102,7 +98,6 @@ def fill(data_dir: Path, key: str, count: int) -> list[str]:
             )
             session.add(row)
             ids.append(row.id)
-    del store
     return ids
 
 

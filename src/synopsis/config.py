@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     chunk_tokens: int = 2500
     max_input_tokens: int = 200_000
 
+    # LLM gateway and Deepgram-compatible summaries
+    gateway_strict_models: bool = False  # unknown model names: 400 instead of the default model
+    read_max_input_tokens: int = 150_000
+    read_languages: list[str] = Field(default_factory=lambda: ["en"])
+
     # service: store, jobs, uploads, webhooks
     database_url: str | None = None  # default: SQLite in data_dir
     workers: int = 1  # in-process transcription workers; each uses speech_threads cores

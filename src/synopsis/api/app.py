@@ -9,12 +9,15 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..config import Settings, get_settings
+from ..gateway import Gateway
+from ..jobs.summaries import SummaryJobs
 from ..jobs.transcription import TranscriptionJob
 from ..jobs.webhooks import WebhookDispatcher
 from ..jobs.worker import WorkerPool
+from ..llm.registry import get_registry
 from ..store.db import sessions as open_sessions
 from ..store.transcripts import TranscriptStore
-from . import assemblyai
+from . import assemblyai, deepgram, native, openai
 from .errors import install_error_handlers
 
 
@@ -31,6 +34,8 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
         webhooks=WebhookDispatcher(store, settings),
     )
 
+    summaries = SummaryJobs()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool.start()
@@ -38,6 +43,7 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
             yield
         finally:
             pool.stop()
+            summaries.shutdown()
 
     app = FastAPI(title="Synopsis", version=__version__, lifespan=lifespan)
     app.state.settings = settings
@@ -45,8 +51,13 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
     app.state.store = store
     app.state.pool = pool
     app.state.auth_required = auth_required
+    app.state.gateway = Gateway(get_registry(), settings)
+    app.state.summaries = summaries
     install_error_handlers(app)
     app.include_router(assemblyai.router)
+    app.include_router(openai.router)
+    app.include_router(deepgram.router)
+    app.include_router(native.router)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

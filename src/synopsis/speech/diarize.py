@@ -80,6 +80,7 @@ def embed_windows(
     audio: np.ndarray,
     windows: list[Window],
     progress: Callable[[int, int], None] | None = None,
+    threads: int = 1,
 ) -> np.ndarray:
     mel = mel_frames(_normalise_volume(audio))
     padded = np.pad(mel, ((0, PARTIAL_FRAMES), (0, 0)))
@@ -93,7 +94,7 @@ def embed_windows(
     encoder = get_encoder()
     out = []
     for index in range(0, len(batch), _BATCH):
-        out.append(encoder.embed(batch[index : index + _BATCH]))
+        out.append(encoder.embed(batch[index : index + _BATCH], threads))
         if progress:
             progress(min(index + _BATCH, len(batch)), len(batch))
     return np.concatenate(out)
@@ -188,10 +189,11 @@ def diarize(
     words: list[Word],
     speakers_expected: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    threads: int = 1,
 ) -> list[Word]:
-    """The words, each with a speaker letter."""
+    """The words, each with a speaker letter; `threads` caps the encoder's BLAS threads."""
     if not words:
         return words
     windows = windows_for(speech_regions(words), len(audio) / SAMPLE_RATE)
-    embeddings = embed_windows(audio, windows, progress)
+    embeddings = embed_windows(audio, windows, progress, threads)
     return label_words(words, windows, cluster(embeddings, speakers_expected))

@@ -132,6 +132,7 @@ def transcribe(
             words,
             speakers_expected,
             lambda done, total: report("speakers", done, total),
+            threads=settings.speech_threads,
         )
         utterances = utterances_of(words) if words else []
     finished = time.perf_counter()

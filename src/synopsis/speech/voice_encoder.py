@@ -206,14 +206,15 @@ class VoiceEncoder:
         self._linear_w = state["linear.weight"].T.copy()
         self._linear_b = state["linear.bias"]
 
-    def embed(self, mels: np.ndarray) -> np.ndarray:
+    def embed(self, mels: np.ndarray, threads: int = 1) -> np.ndarray:
         """(batch, frames, 40) mel windows → (batch, 256) embeddings.
 
         Time-major and in place: each step touches contiguous memory and allocates nothing.
-        BLAS threads are pinned to one: these matrices are small and OpenBLAS's thread start-up
-        made the same call take 7–33 s instead of half a second, at random (MODELS.md).
+        BLAS threads are capped explicitly: left unlimited, OpenBLAS made the same call take
+        7–33 s instead of half a second, at random (MODELS.md); capped at the speech threads
+        (2 here) it ran 1.4–2x faster than on one thread, with no stalls in our runs.
         """
-        with threadpool_limits(limits=1):
+        with threadpool_limits(limits=threads):
             sequence = np.ascontiguousarray(mels.transpose(1, 0, 2), dtype=np.float32)
             steps, batch, _ = sequence.shape
             hidden = np.zeros((batch, 256), dtype=np.float32)

@@ -1,0 +1,221 @@
+"""Deepgram-compatible endpoints: text summaries (`/v1/read`) and pre-recorded audio
+(`/v1/listen`), with Deepgram's response shapes and error bodies.
+
+Text longer than one model context goes through the map-reduce summarizer; input under 50 words
+comes back unchanged as its own summary, as upstream does.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..fetch import FetchPolicy, fetch
+from ..inputs import decode_text
+from ..llm.registry import get_registry
+from ..speech import transcribe
+from ..summarize import summarize
+from ..transcript import Transcript
+from .auth import require_key
+from .errors import ApiError
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
+MIN_WORDS = 50
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish"}
+_TRUE = ("true", "v2", "1")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _model_uuid(name: str) -> str:
+    """A stable UUID per model name, where Deepgram reports its model's id."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"synopsis:{name}"))
+
+
+def _check_language(request: Request, language: str | None) -> str:
+    if language is None:
+        raise ApiError(
+            400,
+            "Failed to deserialize query parameters: missing field `language`",
+            "INVALID_QUERY_PARAMETER",
+        )
+    supported = request.app.state.settings.read_languages
+    if language.lower() not in supported:
+        names = [LANGUAGE_NAMES.get(code, code) for code in supported]
+        listing = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        verb = "is" if len(names) == 1 else "are"
+        raise ApiError(
+            400,
+            f"Request specified unsupported language: {language}. Only {listing} {verb} supported.",
+            "INVALID_QUERY_PARAMETER",
+        )
+    return language.lower()
+
+
+def _summary_of(text: str, request: Request) -> tuple[str, str, int, int]:
+    """(summary, model, input tokens, output tokens) within the token limit."""
+    settings = request.app.state.settings
+    backend = get_registry().backend(None)
+    input_tokens = backend.count_tokens(text)
+    limit = settings.read_max_input_tokens
+    if input_tokens > limit:
+        raise ApiError(
+            400,
+            f"Text input for summarization currently supports up to {limit // 1000}K tokens. "
+            "Please revise your text input to fit within the defined token limit. For more "
+            "information, please visit our API documentation.",
+            "TOKEN_LIMIT_EXCEEDED",
+        )
+    if len(text.split()) < MIN_WORDS:
+        return text.strip(), backend.name, input_tokens, input_tokens
+    result = summarize(text, style="paragraph")
+    return result.text, result.model, result.usage.prompt_tokens, result.usage.completion_tokens
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"null")
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, f"Invalid JSON body: {exc.msg}", "Bad Request") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, 'The body must be a JSON object with "text" or "url"', "Bad Request")
+    return body
+
+
+@router.post("/read")
+async def read(request: Request) -> dict[str, Any]:
+    query = request.query_params
+    language = _check_language(request, query.get("language"))
+    body = await _json_body(request)
+    text, url = body.get("text"), body.get("url")
+    if isinstance(text, str) and text.strip():
+        document = text
+    elif isinstance(url, str) and url:
+        fetched = fetch(url, FetchPolicy.from_settings(request.app.state.settings))
+        document = decode_text(fetched.content, url)
+    else:
+        raise ApiError(400, 'The body needs a non-empty "text" or "url"', "Bad Request")
+    results: dict[str, Any] = {}
+    summary_info = None
+    if query.get("summarize", "false").lower() in _TRUE:
+        summary, model, tokens_in, tokens_out = await run_in_threadpool(
+            _summary_of, document, request
+        )
+        results["summary"] = {"text": summary}
+        summary_info = {
+            "model_uuid": _model_uuid(model),
+            "input_tokens": tokens_in,
+            "output_tokens": tokens_out,
+        }
+    metadata: dict[str, Any] = {
+        "request_id": str(uuid.uuid4()),
+        "created": _now(),
+        "language": language,
+    }
+    if summary_info:
+        metadata["summary_info"] = summary_info
+    return {"metadata": metadata, "results": results}
+
+
+def _deepgram_words(transcript: Transcript) -> list[dict[str, Any]]:
+    words = []
+    for word in transcript.words:
+        entry: dict[str, Any] = {
+            "word": word.text.strip(".,?!;:\"'").lower() or word.text,
+            "start": word.start / 1000,
+            "end": word.end / 1000,
+            "confidence": word.confidence,
+            "punctuated_word": word.text,
+        }
+        if transcript.speaker_labels and word.speaker:
+            entry["speaker"] = _speaker_number(word.speaker)
+            entry["speaker_confidence"] = 1.0
+        words.append(entry)
+    return words
+
+
+def _speaker_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (ord(letter) - ord("A") + 1)
+    return number - 1
+
+
+@router.post("/listen")
+async def listen(request: Request) -> dict[str, Any]:
+    """Pre-recorded audio as the raw body, or `{"url": ...}`; transcribed while you wait."""
+    query = request.query_params
+    settings = request.app.state.settings
+    diarize = query.get("diarize", "false").lower() == "true"
+    language = query.get("language")
+    with tempfile.TemporaryDirectory(prefix="synopsis-listen-") as tmp:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            url = (await _json_body(request)).get("url")
+            if not isinstance(url, str) or not url:
+                raise ApiError(400, 'The JSON body needs a "url"', "Bad Request")
+            source: str = url
+            name = url
+        else:
+            source = str(Path(tmp) / "audio")
+            name = "the request body"
+            size = 0
+            with open(source, "wb") as out:
+                async for block in request.stream():
+                    size += len(block)
+                    if size > settings.upload_max_bytes:
+                        raise ApiError(413, "The audio is larger than the upload limit")
+                    out.write(block)
+            if size == 0:
+                raise ApiError(
+                    400, "The request body is empty: send audio or a JSON url", "Bad Request"
+                )
+        transcript = await run_in_threadpool(
+            transcribe, source, speaker_labels=diarize, language=language, name=name
+        )
+    channel: dict[str, Any] = {
+        "alternatives": [
+            {
+                "transcript": transcript.text,
+                "confidence": transcript.confidence or 0.0,
+                "words": _deepgram_words(transcript),
+            }
+        ],
+        "detected_language": transcript.language_code,
+    }
+    results: dict[str, Any] = {"channels": [channel]}
+    metadata: dict[str, Any] = {
+        "request_id": str(uuid.uuid4()),
+        "created": _now(),
+        "duration": transcript.audio_duration,
+        "channels": 1,
+        "models": [_model_uuid(transcript.speech_model or "")],
+        "model_info": {
+            _model_uuid(transcript.speech_model or ""): {
+                "name": transcript.speech_model,
+                "version": "synopsis",
+                "arch": "whisper",
+            }
+        },
+    }
+    if query.get("summarize", "false").lower() in _TRUE:
+        summary, model, tokens_in, tokens_out = ("", transcript.speech_model or "", 0, 0)
+        if transcript.words:
+            summary, model, tokens_in, tokens_out = await run_in_threadpool(
+                _summary_of, transcript.labelled_text(), request
+            )
+        results["summary"] = {"result": "success", "short": summary}
+        metadata["summary_info"] = {
+            "model_uuid": _model_uuid(model),
+            "input_tokens": tokens_in,
+            "output_tokens": tokens_out,
+        }
+    return {"metadata": metadata, "results": results}

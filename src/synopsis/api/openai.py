@@ -1,0 +1,53 @@
+"""The LLM gateway (OpenAI-compatible): chat completions, plain and streamed, and the model list."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from ..gateway import ChatRequest, Gateway, sse
+from .auth import require_key
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
+
+
+def gateway_of(request: Request) -> Gateway:
+    return request.app.state.gateway
+
+
+@router.post("/chat/completions", response_model=None)
+def chat_completions(body: ChatRequest, request: Request) -> dict[str, Any] | StreamingResponse:
+    gateway = gateway_of(request)
+    chat = gateway.prepare(body)
+    if not body.stream:
+        return gateway.complete(chat)
+    include_usage = bool(body.stream_options and body.stream_options.include_usage)
+    events = gateway.stream(chat, include_usage)
+    return StreamingResponse(
+        sse(events),
+        media_type="text/event-stream",
+        headers={"cache-control": "no-cache", "x-request-id": chat.request_id},
+    )
+
+
+@router.get("/models")
+def list_models(request: Request) -> dict[str, Any]:
+    registry = gateway_of(request).registry
+    created = int(time.time())
+    return {
+        "object": "list",
+        "data": [
+            {
+                "id": spec.name,
+                "object": "model",
+                "created": created,
+                "owned_by": "synopsis",
+                "aliases": spec.aliases,
+                "context_length": registry.context_size(spec),
+            }
+            for spec in registry.specs
+        ],
+    }
