@@ -83,3 +83,18 @@ def test_summarize_video_conversationally_names_what_each_speaker_said():
     budget = [line for line in actions if "finance" in line.lower() or "budget" in line.lower()]
     assert release and release[0].startswith("- Speaker B"), summary  # "I will send the notes"
     assert budget and budget[0].startswith("- Speaker A"), summary  # "I will ask finance"
+
+
+def test_media_urls_are_fetched_through_the_guard(loopback):
+    loopback.serve("/talk.webm", (SPEECH / "monologue_us.webm").read_bytes(), "video/webm")
+    loopback.serve("/download", (SPEECH / "monologue_us.mp3").read_bytes(), "audio/mpeg")
+    allowed = {"SYNOPSIS_FETCH_ALLOWLIST": "127.0.0.1"}
+    text = run("transcribe", loopback.url("/talk.webm"), env=allowed)
+    assert text.returncode == 0, text.stderr.decode()
+    assert wer(reference("monologue_us"), text.stdout.decode()) <= 0.12
+    # no media extension: summarize recognises the binary download as a recording
+    summary = run("summarize", loopback.url("/download"), "--style", "extractive", env=allowed)
+    assert summary.returncode == 0, summary.stderr.decode()
+    assert "warehouse" in summary.stdout.decode().lower()
+    refused = run("transcribe", loopback.url("/talk.webm"))  # loopback not allow-listed
+    assert_clean_failure(refused, "refusing to fetch")

@@ -98,3 +98,41 @@ def test_video_without_audio_names_the_problem():
 def test_media_extensions():
     assert looks_like_media("talk.MP4") and looks_like_media("https://x.test/a/b.webm?sig=1")
     assert not looks_like_media("notes.txt") and not looks_like_media("https://x.test/page")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec", "rate"),
+    [
+        (".flac", "flac", 16_000),
+        (".ogg", "libopus", 48_000),
+        (".opus", "libopus", 48_000),
+        (".m4a", "aac", 16_000),
+        (".mkv", "libopus", 48_000),
+        (".mov", "aac", 16_000),
+    ],
+)
+def test_more_containers(tmp_path, suffix, codec, rate):
+    """The remaining promised containers, encoded here from the wav fixture with PyAV."""
+    import av
+
+    source = decode_audio(SPEECH / "monologue_us.wav")
+    pcm = (source * 32767).astype(np.int16)
+    path = tmp_path / f"speech{suffix}"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout="mono")
+        resampler = av.AudioResampler(format=stream.format.name, layout="mono", rate=rate)
+        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
+        frame.sample_rate = 16_000
+        for chunk in [*resampler.resample(frame), *resampler.resample(None)]:
+            for start in range(0, chunk.samples, 960):
+                piece = av.AudioFrame.from_ndarray(
+                    chunk.to_ndarray()[:, start : start + 960],
+                    format=chunk.format.name,
+                    layout="mono",
+                )
+                piece.sample_rate = rate
+                container.mux(stream.encode(piece))
+        container.mux(stream.encode(None))
+    audio = decode_audio(path)
+    assert abs(len(audio) - len(source)) / 16_000 < 0.2
+    assert probe(path).duration == pytest.approx(len(source) / 16_000, abs=0.3)

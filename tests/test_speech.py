@@ -109,3 +109,20 @@ def test_keyterms_become_whisper_hotwords():
 def test_speakers_expected_must_be_positive():
     with pytest.raises(InputError, match="at least 1"):
         transcribe(SPEECH / "monologue_us.wav", speakers_expected=0)
+
+
+def test_a_local_ctranslate2_directory_replaces_the_packaged_models(tmp_path):
+    from synopsis.config import Settings
+
+    packaged = recognizer_for(model="nano").directory  # any CTranslate2 Whisper directory
+    settings = Settings(speech_model_path=packaged, cache_dir=tmp_path)
+    recognizer = recognizer_for(settings=settings)
+    assert recognizer.name == "local" and recognizer.directory == packaged
+    audio = decode_audio(SPEECH / "monologue_us.wav")
+    words = recognizer.recognize(audio, RecognitionOptions(language="en")).words
+    assert wer(reference("monologue_us"), " ".join(w.text for w in words)) <= 0.25
+    broken = Settings(speech_model_path=tmp_path, cache_dir=tmp_path)
+    from synopsis.errors import ModelUnavailableError
+
+    with pytest.raises(ModelUnavailableError, match="not a CTranslate2 model directory"):
+        recognizer_for(settings=broken)
