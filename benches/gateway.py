@@ -22,6 +22,8 @@ from pathlib import Path
 from llama_cpp import Llama
 from openai import OpenAI
 
+from raw_engines import raw_llama
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -96,14 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     backend = get_registry().backend(args.model)
-    raw = Llama(
-        model_path=str(backend.model_path()),
-        n_ctx=backend.context_size,
-        n_threads=settings.llm_threads,
-        n_threads_batch=settings.llm_batch_threads,
-        seed=settings.llm_seed,
-        verbose=False,
-    )
+    raw = raw_llama(backend)
     with tempfile.TemporaryDirectory() as tmp:
         server = ServerProcess(Path(tmp), {"SYNOPSIS_DEFAULT_MODEL": backend.name}).start()
         try:

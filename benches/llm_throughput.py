@@ -19,6 +19,7 @@ from pathlib import Path
 from llama_cpp import Llama
 
 import synopsis
+from raw_engines import raw_llama
 from synopsis.config import get_settings
 from synopsis.llm.registry import get_registry
 from synopsis.summarize import styles
@@ -82,14 +83,7 @@ def main() -> None:
     settings = get_settings()
     backend = get_registry().backend(args.model)
     backend.warm_up()
-    raw = Llama(
-        model_path=str(backend.model_path()),
-        n_ctx=backend.context_size,
-        n_threads=settings.llm_threads,
-        n_threads_batch=settings.llm_batch_threads,
-        seed=settings.llm_seed,
-        verbose=False,
-    )
+    raw = raw_llama(backend)
     print(
         f"model {backend.name}, threads {settings.llm_threads}/{settings.llm_batch_threads}, "
         f"context {backend.context_size}, {args.repeats} runs each (median)"

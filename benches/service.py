@@ -14,24 +14,22 @@
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import statistics
 import sys
 import tempfile
 import time
-import wave
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.server_helpers import ServerProcess  # noqa: E402
+from tests.speech_helpers import wav_bytes  # noqa: E402
 
 import synopsis  # noqa: E402
 from synopsis.media import decode_audio  # noqa: E402
@@ -128,14 +126,7 @@ def reads(server: ServerProcess, ids: list[str], requests: int = 1000) -> None:
 
 
 def short_clip() -> bytes:
-    audio = decode_audio(ROOT / "tests/fixtures/speech/monologue_us.wav")[: 16_000 * 2]
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16_000)
-        out.writeframes((audio * 32767).astype(np.int16).tobytes())
-    return buffer.getvalue()
+    return wav_bytes(decode_audio(ROOT / "tests/fixtures/speech/monologue_us.wav")[: 16_000 * 2])
 
 
 def concurrent_creates(server: ServerProcess, count: int = 100) -> None:

@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import av
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel
 
@@ -36,21 +35,9 @@ SPEECH = ROOT / "tests/fixtures/speech"
 import sys  # noqa: E402  (tests/ is not a package on the path when run as a script)
 
 sys.path.insert(0, str(ROOT))
-from tests.speech_helpers import manifest, wer  # noqa: E402
+from tests.speech_helpers import manifest, wav_bytes, wer  # noqa: E402
 
 PAUSE = np.zeros(16_000, dtype=np.float32)
-
-
-def write_wav(path: Path, samples: np.ndarray) -> None:
-    pcm = np.clip(samples * 32767, -32768, 32767).astype(np.int16)
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("pcm_s16le", rate=16_000, layout="mono")
-        frame = av.AudioFrame.from_ndarray(pcm[None, :], format="s16", layout="mono")
-        frame.sample_rate = 16_000
-        for packet in stream.encode(frame):
-            container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
 
 
 def joined(names: list[str], seconds: float) -> tuple[np.ndarray, str]:
@@ -80,7 +67,7 @@ def raw_transcribe(model: WhisperModel, path: Path, kwargs: dict) -> str:
 def overhead(tmp: Path, repeats: int) -> None:
     audio, truth = joined(["monologue_us", "two_speakers", "monologue_gb", "monologue_scot"], 150)
     path = tmp / "three_minutes.wav"
-    write_wav(path, audio)
+    path.write_bytes(wav_bytes(audio))
     recognizer = recognizer_for()
     raw = WhisperModel(str(recognizer.directory), device="cpu", compute_type="int8", cpu_threads=2)
     recognizer.model()  # both models loaded before timing

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
+import wave
 from functools import lru_cache
 from pathlib import Path
 
 import jiwer
+import numpy as np
 
 SPEECH = Path(__file__).parent / "fixtures" / "speech"
 
@@ -57,3 +60,14 @@ def speaker_accuracy(words) -> float:
         )
         best = max(best, right / total)
     return best
+
+
+def wav_bytes(samples: np.ndarray, rate: int = 16_000) -> bytes:
+    """16-bit mono WAV of float samples in [-1, 1], for uploads made up in tests and benches."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.clip(samples * 32767, -32768, 32767).astype(np.int16).tobytes())
+    return buffer.getvalue()

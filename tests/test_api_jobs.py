@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import http.server
-import io
 import json
 import sqlite3
 import threading
 import time
-import wave
 
 import httpx
 import numpy as np
@@ -18,7 +16,7 @@ from synopsis.media import decode_audio
 
 from .helpers import LoopbackServer
 from .server_helpers import ServerProcess
-from .speech_helpers import SPEECH
+from .speech_helpers import SPEECH, wav_bytes
 
 
 class WebhookReceiver:
@@ -52,14 +50,7 @@ class WebhookReceiver:
 
 def long_recording(copies: int = 3) -> bytes:
     """The two-speaker fixture repeated: long enough to kill the server mid-job."""
-    audio = np.concatenate([decode_audio(SPEECH / "two_speakers.wav")] * copies)
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16_000)
-        out.writeframes((audio * 32767).astype(np.int16).tobytes())
-    return buffer.getvalue()
+    return wav_bytes(np.concatenate([decode_audio(SPEECH / "two_speakers.wav")] * copies))
 
 
 def submit(server: ServerProcess, data: bytes, **options) -> str:
