@@ -100,7 +100,8 @@ async def read(request: Request) -> dict[str, Any]:
     if isinstance(text, str) and text.strip():
         document = text
     elif isinstance(url, str) and url:
-        fetched = fetch(url, FetchPolicy.from_settings(request.app.state.settings))
+        policy = FetchPolicy.from_settings(request.app.state.settings)
+        fetched = await run_in_threadpool(fetch, url, policy)
         document = decode_text(fetched.content, url)
     else:
         raise ApiError(400, 'The body needs a non-empty "text" or "url"', "Bad Request")

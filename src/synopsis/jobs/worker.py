@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -65,8 +66,9 @@ class WorkerPool:
         """Stop claiming; wait for running jobs up to `grace_seconds`, then requeue the rest."""
         self._stop.set()
         self._wake.set()
+        deadline = time.monotonic() + grace_seconds
         for thread in self._threads:
-            thread.join(grace_seconds)
+            thread.join(max(0.0, deadline - time.monotonic()))
         with self._lock:
             unfinished = list(self._running)
         for transcript_id in unfinished:
