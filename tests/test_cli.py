@@ -98,7 +98,11 @@ def test_summarize_text_from_url(loopback):
     [
         (lambda d: (d / "empty.txt").write_text("  \n"), ["empty.txt"], "empty"),
         (lambda d: None, ["missing.txt"], "no such file"),
-        (lambda d: (d / "blob.bin").write_bytes(b"\x00\x01\x02" * 100), ["blob.bin"], "binary"),
+        (
+            lambda d: (d / "blob.bin").write_bytes(b"\x00\x01\x02" * 100),
+            ["blob.bin"],
+            "neither text nor an audio or video file",
+        ),
         (
             lambda d: (d / "latin.txt").write_bytes("caf\xe9".encode("latin-1")),
             ["latin.txt"],
