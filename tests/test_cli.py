@@ -146,6 +146,8 @@ def test_models_and_config():
     assert models.returncode == 0
     assert "qwen2.5-coder-1.5b-instruct (default)" in models.stdout.decode()
     assert "fast" in models.stdout.decode()
+    assert "whisper-base (default)" in models.stdout.decode()
+    assert "universal-3-pro" in models.stdout.decode()
     spec = [
         {
             "name": "remote",
@@ -162,3 +164,6 @@ def test_models_and_config():
     assert settings["chunk_tokens"] == 1234
     assert "sk-secret" not in config.stdout.decode()
     assert settings["models"][0]["api_key"] == "**********"
+    masked = run("config", env={"SYNOPSIS_DATABASE_URL": "postgresql://app:pw123@db/synopsis"})
+    assert "pw123" not in masked.stdout.decode()
+    assert json.loads(masked.stdout)["database_url"] == "postgresql://app:***@db/synopsis"

@@ -426,7 +426,7 @@ def keys_revoke(
 
 @app.command()
 def models() -> None:
-    """List the models this installation can run, with their context size and where they run."""
+    """List the LLMs and speech models this installation can run, with aliases and sizes."""
     from .config import get_settings
     from .llm.registry import get_registry
 
@@ -446,7 +446,27 @@ def models() -> None:
                 registry.where(spec),
                 ", ".join(spec.aliases),
             )
-        Console().print(table)
+        console = Console()
+        console.print(table)
+        console.print(_speech_table())
+
+
+def _speech_table() -> Table:
+    from .config import get_settings
+    from .speech.models import is_installed, speech_models
+
+    settings = get_settings()
+    table = Table(box=None, pad_edge=False, title="speech models", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("installed", no_wrap=True)
+    table.add_column("aliases")
+    table.add_column("description")
+    default = "local" if settings.speech_model_path else settings.speech_model
+    for spec in speech_models(settings.speech_model_path):
+        name = spec.name + (" (default)" if spec.name == default else "")
+        installed = "yes" if is_installed(spec) else "no"
+        table.add_row(name, installed, ", ".join(spec.aliases), spec.description)
+    return table
 
 
 @app.command()
