@@ -1,6 +1,6 @@
 """Owners of action items are checked against who said the sentence a task came from."""
 
-from synopsis.summarize.attribution import attribute_owners
+from synopsis.summarize.attribution import attribute_owners, drop_restated_tasks
 from synopsis.summarize.notes import ActionItem, Notes
 
 TRANSCRIPT = """Speaker A: Let's start. The goal is to agree on the launch plan.
@@ -48,3 +48,18 @@ def test_text_without_speaker_turns_is_left_alone():
 def test_grounding_applies_attribution():
     notes = Notes(action_items=[ActionItem("Speaker A", "Send the release notes", "Friday")])
     assert notes.grounded(TRANSCRIPT).action_items[0].owner == "Speaker B"
+
+
+def test_decisions_that_restate_a_listed_task_are_dropped():
+    items = [
+        ActionItem("Speaker A", "Ask finance to approve the marketing budget"),
+        ActionItem("Maria", "Finish the privacy review", "March 5"),
+    ]
+    decisions = [
+        "The marketing budget of $20,000 is approved by finance.",  # only asked for: wrong
+        "Maria from legal finishes the privacy review before March 5.",  # a task, listed
+        "We keep the launch plan.",  # from "The goal is to agree on the launch plan": kept
+    ]
+    kept = drop_restated_tasks(decisions, items, TRANSCRIPT)
+    assert kept == ["We keep the launch plan."]
+    assert drop_restated_tasks(decisions, [], TRANSCRIPT) == decisions  # nothing covers them

@@ -54,6 +54,18 @@ def _labelled_sentences(source: str) -> list[tuple[str, str]]:
     return sentences
 
 
+def _source_sentence(text: str, sentences: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (speaker, sentence) sharing most of `text`'s content words, if enough of them."""
+    words = _content(text)
+    best, best_share = None, 0.0
+    for speaker, sentence in sentences:
+        if words:
+            share = len(words & _content(sentence)) / len(words)
+            if share > best_share:
+                best, best_share = (speaker, sentence), share
+    return best if best_share >= MIN_OVERLAP else None
+
+
 def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
     """Correct owners from the sentence each task came from; other items pass unchanged."""
     if not items or not has_speaker_turns(source):
@@ -61,17 +73,11 @@ def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
     sentences = _labelled_sentences(source)
     corrected = []
     for item in items:
-        task_words = _content(item.task)
-        best, best_share = None, 0.0
-        for speaker, sentence in sentences:
-            if task_words:
-                share = len(task_words & _content(sentence)) / len(task_words)
-                if share > best_share:
-                    best, best_share = (speaker, sentence), share
-        if best is None or best_share < MIN_OVERLAP:
+        found = _source_sentence(item.task, sentences)
+        if found is None:
             corrected.append(item)
             continue
-        speaker, sentence = best
+        speaker, sentence = found
         if _FIRST_PERSON.search(sentence):
             corrected.append(replace(item, owner=speaker))
             continue
@@ -82,3 +88,34 @@ def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
         named = [n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES]
         corrected.append(replace(item, owner=named[0]) if len(named) == 1 else item)
     return corrected
+
+
+def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: str) -> list[str]:
+    """Decisions that are really someone's task, already listed as an action item, are dropped.
+
+    Small models turn "I will ask finance to approve the budget" into the decision "the budget is
+    approved". When the sentence a decision came from is a personal commitment ("I will …",
+    "Maria should …") and an action item covers it, the decision adds nothing but a wrong claim.
+    """
+    if not decisions or not items or not has_speaker_turns(source):
+        return decisions
+    sentences = _labelled_sentences(source)
+    task_words = [_content(item.task) for item in items]
+    kept = []
+    for decision in decisions:
+        found = _source_sentence(decision, sentences)
+        if found is not None:
+            _, sentence = found
+            personal = (
+                _FIRST_PERSON.search(sentence)
+                or _ADDRESSED.match(sentence)
+                or [n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES]
+            )
+            words = _content(decision)
+            covered = any(
+                len(words & task) >= MIN_OVERLAP * len(task) for task in task_words if task
+            )
+            if personal and covered:
+                continue
+        kept.append(decision)
+    return kept

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .attribution import attribute_owners
+from .attribution import attribute_owners, drop_restated_tasks
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
@@ -159,7 +159,8 @@ class Notes:
             due = item.due if _occurs(item.due, source_key) else ""
             items.append(ActionItem(owner, item.task, due))
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
-        return Notes(self.key_points, self.decisions, items, said)
+        decisions = drop_restated_tasks(self.decisions, items, source)
+        return Notes(self.key_points, decisions, items, said)
 
     @classmethod
     def merge(cls, parts: list[Notes]) -> Notes:
