@@ -112,8 +112,10 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
                 or [n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES]
             )
             words = _content(decision)
+            # one listed task and the decision share most of the shorter one's content words
             covered = any(
-                len(words & task) >= MIN_OVERLAP * len(task) for task in task_words if task
+                task and len(words & task) >= MIN_OVERLAP * min(len(words), len(task))
+                for task in task_words
             )
             if personal and covered:
                 continue
