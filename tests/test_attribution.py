@@ -52,7 +52,7 @@ def test_grounding_applies_attribution():
 
 def test_decisions_that_restate_a_listed_task_are_dropped():
     items = [
-        ActionItem("Speaker A", "Ask finance to approve the marketing budget"),
+        ActionItem("Speaker A", "Ask finance to approve the marketing budget of $20,000"),
         ActionItem("Maria", "Finish the privacy review", "March 5"),
     ]
     decisions = [
@@ -63,3 +63,9 @@ def test_decisions_that_restate_a_listed_task_are_dropped():
     kept = drop_restated_tasks(decisions, items, TRANSCRIPT)
     assert kept == ["We keep the launch plan."]
     assert drop_restated_tasks(decisions, [], TRANSCRIPT) == decisions  # nothing covers them
+
+
+def test_a_decision_with_a_figure_the_task_lacks_is_kept():
+    items = [ActionItem("Speaker A", "Ask finance to approve the marketing budget")]
+    decision = ["The marketing budget of $20,000 is approved by finance."]
+    assert drop_restated_tasks(decision, items, TRANSCRIPT) == decision  # "20,000" would be lost

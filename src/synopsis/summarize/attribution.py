@@ -39,6 +39,19 @@ _NOT_NAMES = frozenset(
 )
 
 
+_FIGURE = re.compile(
+    r"\d[\d,.]*|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
+
+
+def _figures(text: str) -> set[str]:
+    """Numbers, months and weekdays: what must not be lost when a decision is dropped."""
+    return {match.lower().rstrip(".,") for match in _FIGURE.findall(text)}
+
+
 def _content(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
@@ -101,6 +114,7 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
         return decisions
     sentences = _labelled_sentences(source)
     task_words = [_content(item.task) for item in items]
+    task_figures = [_figures(f"{item.task} {item.due}") for item in items]
     kept = []
     for decision in decisions:
         found = _source_sentence(decision, sentences)
@@ -112,10 +126,12 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
                 or [n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES]
             )
             words = _content(decision)
-            # one listed task and the decision share most of the shorter one's content words
+            # one listed task shares most of the shorter text's words and keeps every figure
             covered = any(
-                task and len(words & task) >= MIN_OVERLAP * min(len(words), len(task))
-                for task in task_words
+                task
+                and len(words & task) >= MIN_OVERLAP * min(len(words), len(task))
+                and _figures(decision) <= figures
+                for task, figures in zip(task_words, task_figures, strict=True)
             )
             if personal and covered:
                 continue
