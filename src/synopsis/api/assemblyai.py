@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..captions import to_srt, to_vtt
-from ..speech.models import first_available
+from ..speech.models import first_available, requested_names
 from ..speech.pipeline import normalise_language
 from ..store.tables import TranscriptJob
 from ..store.transcripts import PROCESSING, TranscriptStore
@@ -56,6 +56,12 @@ class TranscriptRequest(BaseModel):
         None
     )
     auto_chapters: bool | None = None
+
+
+def upload_id_of(url: str) -> str | None:
+    """The upload id when `url` is an `upload_url` this server handed out (any host)."""
+    match = _UPLOAD_PATH.search(urlsplit(url).path)
+    return match.group(1) if match else None
 
 
 def store_of(request: Request) -> TranscriptStore:
@@ -113,7 +119,7 @@ def download_upload(upload_id: str, request: Request, key_id: KeyId) -> FileResp
 def _validate(body: TranscriptRequest, request: Request, key_id: int | None) -> str | None:
     """Checks that need the server; returns the upload id when `audio_url` is one of ours."""
     settings = request.app.state.settings
-    names = body.speech_models or [body.speech_model or "default"]
+    names = requested_names(body.speech_models, body.speech_model)
     first_available(names, settings.speech_model_path)  # 400 now rather than an error job
     normalise_language(body.language_code)
     for field, value in (("audio_url", body.audio_url), ("webhook_url", body.webhook_url)):
@@ -121,12 +127,10 @@ def _validate(body: TranscriptRequest, request: Request, key_id: int | None) -> 
             raise ApiError(400, f"{field} must be an http or https URL")
     if body.webhook_auth_header_name and body.webhook_auth_header_value is None:
         raise ApiError(400, "webhook_auth_header_value is required with webhook_auth_header_name")
-    match = _UPLOAD_PATH.search(urlsplit(body.audio_url).path)
-    if match is None:
-        return None
-    if store_of(request).upload(match.group(1), key_id) is None:
+    upload_id = upload_id_of(body.audio_url)
+    if upload_id is not None and store_of(request).upload(upload_id, key_id) is None:
         raise ApiError(400, "audio_url refers to an upload that does not exist")
-    return match.group(1)
+    return upload_id
 
 
 def transcript_json(row: TranscriptJob) -> dict[str, Any]:

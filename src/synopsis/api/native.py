@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -11,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..llm.registry import get_registry
 from ..summarize.pipeline import validate_request
 from ..transcript import Transcript
+from .assemblyai import upload_id_of
 from .auth import require_key
 from .errors import ApiError
 
 router = APIRouter(prefix="/api")
 KeyId = Annotated[int | None, Depends(require_key)]
-_UPLOAD = re.compile(r"/v2/upload/([0-9a-f-]{36})$")
 
 
 class SummaryRequest(BaseModel):
@@ -51,8 +50,8 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
             raise ApiError(400, f"Transcript is not completed (status: {row.status})")
         transcript = Transcript.from_dict(row.result)
     elif body.upload_url is not None:
-        match = _UPLOAD.search(body.upload_url)
-        upload = state.store.upload(match.group(1), key_id) if match else None
+        upload_id = upload_id_of(body.upload_url)
+        upload = state.store.upload(upload_id, key_id) if upload_id else None
         if upload is None:
             raise ApiError(400, "upload_url must be an upload_url returned by POST /v2/upload")
         media_path = upload.path

@@ -12,7 +12,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import InputError
 from ..speech import transcribe
-from ..speech.models import first_available
+from ..speech.models import first_available, requested_names
 from ..store.tables import TranscriptJob
 from ..store.transcripts import TranscriptStore
 from ..summarize import summarize
@@ -41,8 +41,6 @@ CHAPTER_PROMPT = (
     "summary: 2 or 3 sentences on what was said and decided."
 )
 
-DEFAULT_SPEECH_MODELS = ["default"]
-
 
 class TranscriptionJob:
     """Callable for the worker pool: one transcript row in, the result document out."""
@@ -54,7 +52,7 @@ class TranscriptionJob:
     def __call__(self, job: TranscriptJob) -> dict[str, Any]:
         request = job.request
         source = self._source(job)
-        names = request.get("speech_models") or [request.get("speech_model") or "default"]
+        names = requested_names(request.get("speech_models"), request.get("speech_model"))
         spec = first_available(names, self.settings.speech_model_path)
         speakers_expected = request.get("speakers_expected")
         transcript = transcribe(

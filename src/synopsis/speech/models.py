@@ -152,6 +152,11 @@ def is_installed(spec: SpeechModelSpec) -> bool:
     return True
 
 
+def requested_names(speech_models: list[str] | None, speech_model: str | None) -> list[str]:
+    """The transcript API's preference list: `speech_models`, else `speech_model`, else default."""
+    return speech_models or [speech_model or "default"]
+
+
 def first_available(names: list[str], local_path: Path | None = None) -> SpeechModelSpec:
     """The first name in a preference list that resolves to an installed model."""
     unknown, missing = [], []

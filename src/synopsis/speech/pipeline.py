@@ -59,11 +59,12 @@ def recognition_options(
     keyterms: tuple[str, ...] = (),
     settings: Settings | None = None,
 ) -> RecognitionOptions:
-    """Settings-driven options; long recordings are decoded in batches."""
+    """Settings-driven options for an ISO 639-1 `language` (see `normalise_language`); long
+    recordings are decoded in batches."""
     settings = settings or get_settings()
     batched = 0 < settings.speech_batch_min_seconds <= duration
     return RecognitionOptions(
-        language=normalise_language(language),
+        language=language,
         beam_size=settings.speech_beam_size,
         keyterms=tuple(term.strip() for term in keyterms if term.strip()),
         batch_size=settings.speech_batch_size if batched else None,

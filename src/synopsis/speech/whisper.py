@@ -7,6 +7,7 @@ raw" compares like with like.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,12 +116,7 @@ class SpeechRecognizer:
                     f"speech model {self.name} understands English only, "
                     f"not language {options.language!r}"
                 )
-            options = RecognitionOptions(
-                language="en",
-                beam_size=options.beam_size,
-                keyterms=options.keyterms,
-                batch_size=options.batch_size,
-            )
+            options = dataclasses.replace(options, language="en")
         model = self.model()
         kwargs = options.whisper_kwargs()
         if options.batch_size:
