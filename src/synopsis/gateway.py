@@ -8,6 +8,7 @@ translates; everything a chat call means is decided here.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 import uuid
@@ -172,7 +173,7 @@ class Gateway:
 
         def chunks() -> Iterator[dict[str, Any]]:
             yield chunk({"role": "assistant", "content": ""})
-            for delta in _chain(first, deltas):
+            for delta in itertools.chain((first,), deltas):
                 if delta.text:
                     yield chunk({"content": delta.text})
                 if delta.finish_reason is not None:
@@ -181,11 +182,6 @@ class Gateway:
                         yield {**chunk({}), "choices": [], "usage": _usage(delta.usage)}
 
         return chunks()
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
 
 
 def _usage(usage) -> dict[str, int]:
