@@ -5,6 +5,7 @@
 >>> print(summary.text, summary.model, summary.unsupported)
 >>> transcript = synopsis.transcribe("meeting.mp4", speaker_labels=True)
 >>> print(synopsis.summarize(transcript, style="conversational").text)
+>>> print(synopsis.evaluate(source_text, summary.text, facts="facts.json").to_text())
 """
 
 from .errors import (
@@ -18,6 +19,7 @@ from .errors import (
     SynopsisError,
     UnknownModelError,
 )
+from .evaluate import Evaluation, evaluate
 from .media import MediaError
 from .speech import transcribe
 from .summarize import STYLES, Summary, summarize
@@ -29,6 +31,7 @@ __all__ = [
     "STYLES",
     "BackendError",
     "ContextLengthError",
+    "Evaluation",
     "FetchError",
     "InputError",
     "MediaError",
@@ -41,6 +44,7 @@ __all__ = [
     "Transcript",
     "UnknownModelError",
     "Word",
+    "evaluate",
     "summarize",
     "transcribe",
 ]

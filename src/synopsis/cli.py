@@ -478,5 +478,97 @@ def config() -> None:
         sys.stdout.write(json.dumps(get_settings().masked(), indent=2) + "\n")
 
 
+@app.command(name="eval")
+def eval_command(
+    source: Annotated[
+        Path | None, typer.Option("--source", help="The text the summary was made from.")
+    ] = None,
+    summary: Annotated[
+        Path | None, typer.Option("--summary", help="The summary to evaluate.")
+    ] = None,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help="A reference summary, for ROUGE.")
+    ] = None,
+    facts: Annotated[
+        Path | None, typer.Option("--facts", help="A facts file (docs/evaluation.md).")
+    ] = None,
+    judge_model: Annotated[
+        str | None,
+        typer.Option("--judge-model", help="Also ask this model to judge (see `synopsis models`)."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text: a report; json: every field.")
+    ] = OutputFormat.text,
+    output: OutputPath = None,
+    cases: Annotated[
+        Path | None,
+        typer.Option("--cases", help="Batch mode: a directory of case directories."),
+    ] = None,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Batch mode: write the rows as CSV.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Batch mode: write rows and evaluations as JSON.")
+    ] = None,
+) -> None:
+    """Evaluate a summary against its source: unsupported terms, owners, ROUGE, facts, a judge.
+
+    With --cases, evaluate every summary*.md and broken_*.md of every case directory.
+    """
+    from .evaluate import batch as eval_batch
+    from .evaluate import evaluate
+
+    with user_errors():
+        if cases is not None:
+            if source or summary or reference or facts:
+                raise InputError("--cases takes no --source, --summary, --reference or --facts")
+            with progress_display() as progress:
+                if judge_model is not None:
+                    warm_up(judge_model, progress)
+                results = eval_batch.run_batch(cases, judge_model=judge_model, progress=progress)
+            rows = [row for row, _ in results]
+            if output_format is OutputFormat.json:
+                write_output(eval_batch.to_json(results), output)
+            else:
+                Console(width=200).print(eval_batch.table(rows))
+            if csv_out is not None:
+                write_output(eval_batch.to_csv(rows), csv_out)
+            if json_out is not None:
+                write_output(eval_batch.to_json(results), json_out)
+            return
+        if source is None or summary is None:
+            raise InputError("give --source and --summary (or --cases DIR for batch mode)")
+        if csv_out is not None or json_out is not None:
+            raise InputError("--csv and --json belong to batch mode (--cases DIR)")
+        texts = {}
+        for label, path in (("source", source), ("summary", summary), ("reference", reference)):
+            if path is not None:
+                try:
+                    texts[label] = path.read_text(encoding="utf-8")
+                except FileNotFoundError as exc:
+                    raise InputError(f"{label} file {path}: no such file") from exc
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise InputError(f"{label} file {path} cannot be read: {exc}") from exc
+        with progress_display() as progress:
+            if judge_model is not None:
+                warm_up(judge_model, progress)
+            result = evaluate(
+                texts["source"],
+                texts["summary"],
+                reference=texts.get("reference"),
+                facts=facts,
+                judge_model=judge_model,
+                progress=progress,
+            )
+        if output_format is OutputFormat.json:
+            write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), output)
+        elif output is not None:
+            write_output(result.to_text(), output)
+        else:
+            from .evaluate.render import render
+
+            Console().print(render(result))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

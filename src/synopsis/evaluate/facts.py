@@ -1,0 +1,180 @@
+"""Fact recall against a facts file: which planted facts a summary kept, and whose they are.
+
+A fact is a list of phrase groups; it is found when one line or sentence of the summary contains
+an alternative of every group (case-insensitive substrings), so a fact split across the summary
+does not count. Owners and due dates are checked in the sentence that carries the fact, and
+`absent` facts (things the source does not say, such as an approval that was only asked for)
+found in a summary are invented. See docs/evaluation.md for the format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from ..errors import InputError
+from . import text
+
+_ALTERNATIVES = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+_FACT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "minLength": 1},
+        "type": {"type": "string"},
+        "phrases": {"type": "array", "items": _ALTERNATIVES, "minItems": 1},
+        "owner": _ALTERNATIVES,
+        "due": _ALTERNATIVES,
+        "where": {"enum": ["start", "middle", "end"]},
+        "why": {"type": "string"},
+    },
+    "required": ["id", "phrases"],
+}
+FACTS_FILE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "case": {"type": "string"},
+        "kind": {"type": "string"},
+        "language": {"type": "string"},
+        "people": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "facts": {"type": "array", "items": _FACT},
+        "absent": {"type": "array", "items": _FACT},
+    },
+    "required": ["facts"],
+}
+
+
+def load_facts(facts: dict[str, Any] | str | Path) -> dict[str, Any]:
+    """A facts dict, read from a path when given one, checked against the documented format."""
+    if isinstance(facts, str | Path):
+        path = Path(facts)
+        try:
+            facts = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise InputError(f"facts file {path}: no such file") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"facts file {path} cannot be read: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"facts file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
+            ) from exc
+    try:
+        jsonschema.validate(facts, FACTS_FILE_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise InputError(f"facts file: {exc.message} (at {where})") from exc
+    return facts
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.lower().replace("’", "'").split())
+
+
+def _names(unit: str, people: list[str]) -> list[str]:
+    """Which of `people` a sentence names (whole words, case-insensitive, possessives too)."""
+    return [
+        person
+        for person in people
+        if re.search(rf"(?<![\w]){re.escape(_norm(person))}(?![\w])", _norm(unit))
+    ]
+
+
+def _matches(unit: str, phrases: list[list[str]]) -> bool:
+    lowered = _norm(unit)
+    return all(any(_norm(alt) in lowered for alt in group) for group in phrases)
+
+
+@dataclass
+class FactReport:
+    """What the facts file says about one summary."""
+
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    invented: list[dict[str, str]] = field(default_factory=list)
+    wrong_owner: list[dict[str, Any]] = field(default_factory=list)
+    owner_missing: list[str] = field(default_factory=list)
+    due_missing: list[str] = field(default_factory=list)
+    by_type: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_where: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def recall(self) -> float:
+        total = len(self.found) + len(self.missing)
+        return len(self.found) / total if total else 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recall": round(self.recall, 4),
+            "by_type": self.by_type,
+            "by_where": self.by_where,
+            "found": self.found,
+            "missing": self.missing,
+            "invented": self.invented,
+            "wrong_owner": self.wrong_owner,
+            "owner_missing": self.owner_missing,
+            "due_missing": self.due_missing,
+        }
+
+
+def _tally(groups: dict[str, list[bool]]) -> dict[str, dict[str, float]]:
+    return {
+        key: {
+            "found": sum(hits),
+            "total": len(hits),
+            "recall": round(sum(hits) / len(hits), 4),
+        }
+        for key, hits in sorted(groups.items())
+    }
+
+
+def check_facts(summary: str, facts: dict[str, Any]) -> FactReport:
+    """Recall, invented absent facts, owners and due dates of `summary` against `facts`."""
+    people: list[str] = list(facts.get("people") or [])
+    units = text.units(summary)
+    report = FactReport()
+    by_type: dict[str, list[bool]] = {}
+    by_where: dict[str, list[bool]] = {}
+    for fact in facts.get("facts") or []:
+        hits = [unit for unit in units if _matches(unit, fact["phrases"])]
+        found = bool(hits)
+        by_type.setdefault(fact.get("type", "fact"), []).append(found)
+        if fact.get("where"):
+            by_where.setdefault(fact["where"], []).append(found)
+        if not found:
+            report.missing.append(fact["id"])
+            continue
+        report.found.append(fact["id"])
+        owners = fact.get("owner")
+        if owners:
+            owned = [unit for unit in hits if _names(unit, owners)]
+            if owned:
+                hits = owned
+            else:
+                others = [
+                    (unit, named)
+                    for unit in hits
+                    if (named := [p for p in _names(unit, people) if p not in owners])
+                ]
+                if others:
+                    unit, named = others[0]
+                    report.wrong_owner.append(
+                        {"id": fact["id"], "sentence": unit, "credited": named, "expected": owners}
+                    )
+                else:
+                    report.owner_missing.append(fact["id"])
+        due = fact.get("due")
+        if due and not any(any(_norm(d) in _norm(unit) for d in due) for unit in hits):
+            report.due_missing.append(fact["id"])
+    for fact in facts.get("absent") or []:
+        hits = [unit for unit in units if _matches(unit, fact["phrases"])]
+        if hits:
+            report.invented.append(
+                {"id": fact["id"], "sentence": hits[0], "why": fact.get("why", "")}
+            )
+    report.by_type = _tally(by_type)
+    report.by_where = _tally(by_where)
+    return report

@@ -1,0 +1,228 @@
+"""People credited in a summary with what someone else said or took on.
+
+Only for speaker-labelled sources, where the transcript settles who said what. Each summary line
+"Name: task" and each sentence whose subject is a known person ("Dana proposed …", "Tom will …")
+is traced to the source sentence it came from (most of its content words, as the summarizer's
+owner check matches). A task belongs to whom that sentence commits ("I will …" → its speaker,
+"Tom, please …" → Tom, "Maria should …" → Maria); what someone said, proposed or decided belongs
+to the speaker. A credit is wrong only when that evidence names another known person and the
+credited person has no matching sentence of their own: no match, no flag.
+
+The rules mirror `summarize.attribution` on purpose but live here: an evaluator must not change
+its verdicts when the summarizer's heuristics change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..summarize.chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+from . import text
+
+MIN_OVERLAP = 0.6  # share of a claim's content words its source sentence must contain
+MIN_CLAIM_WORDS = 2  # a claim of one content word matches too much of any source
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "the a an and or to of for in on at by with from this that will would should can i we you "
+    "be is are was it our my your their them they he she his her all any up out as".split()
+)
+_FIRST_PERSON = re.compile(
+    r"\b(?:I(?:'ll|’ll| will| shall| can| am going to|'m going to|’m going to| take| volunteer)"
+    r"|[Ll]et me|I'd like to)\b"
+)
+_NAMED_OWNER = re.compile(
+    r"\b([A-Z][a-z]+)(?: from (?:the )?[a-z]+| [A-Z][a-z]+)?,? "
+    r"(?:will|should|must|needs to|has to|is going to|is to|agreed to|can)\b"
+)
+_ADDRESSED = re.compile(
+    r"^(?:\w+, )?([A-Z][a-z]+), (?:you will|you'll|you’ll|please|can you|could you|would you"
+    r"|will you)\b"
+)
+_NOT_NAMES = frozenset(
+    "Then So And But Also Okay Fine Sure Good Great Yes No We You They It This That There "
+    "Everyone Someone Nobody Maybe Next Now Well Right".split()
+)
+_TITLES = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. speaker".split())
+_TASK_VERBS = (
+    r"will|'ll|’ll|shall|should|must|needs to|has to|is going to|is to|agreed to|volunteered to"
+    r"|offered to|committed to|promised to|plans to|took on|takes on|is responsible for|owns"
+)
+_SAID_VERBS = (
+    r"said|says|proposed|proposes|suggested|suggests|noted|notes|mentioned|mentions|raised"
+    r"|argued|argues|explained|explains|reported|reports|recommended|recommends|warned|warns"
+    r"|pointed out|points out|asked|asks|wanted|wants|preferred|prefers|objected|questioned"
+    r"|decided|decides|announced|announces|confirmed|confirms|stated|states|insisted|claimed"
+)
+_TASK_SECTIONS = frozenset({"action items", "tasks", "next steps"})
+_DUE = re.compile(r"\s*\((?:due|by)\b[^)]*\)\s*\.?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class WrongOwner:
+    sentence: str  # the summary line or sentence
+    credited: str  # who the summary credits
+    expected: str  # who the source says
+    evidence: str  # "Speaker: source sentence"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence,
+            "credited": self.credited,
+            "expected": self.expected,
+            "evidence": self.evidence,
+        }
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def labelled_sentences(source: str) -> list[tuple[str, str]]:
+    """(speaker, sentence) for every sentence of a labelled turn."""
+    sentences = []
+    for turn in speaker_turns(source):
+        if SPEAKER_LINE.match(turn):
+            label, _, said = turn.partition(":")
+            sentences.extend((label.strip(), s) for s in split_sentences(said))
+    return sentences
+
+
+def owner_of(speaker: str, sentence: str) -> str | None:
+    """Who a source sentence gives a task to, when it says so plainly; None otherwise."""
+    if _FIRST_PERSON.search(sentence):
+        return speaker
+    addressed = _ADDRESSED.match(sentence)
+    if addressed and addressed.group(1) not in _NOT_NAMES:
+        return addressed.group(1)
+    named = {n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES}
+    return named.pop() if len(named) == 1 else None
+
+
+def _tokens(name: str) -> set[str]:
+    return {t for t in name.lower().split() if t not in _TITLES}
+
+
+def same_person(a: str, b: str) -> bool:
+    """ "Priya" and "Priya Raman" are one person; "Speaker A" and "Speaker B" are two."""
+    return bool(_tokens(a) & _tokens(b)) or a.strip().lower() == b.strip().lower()
+
+
+def known_people(sentences: list[tuple[str, str]]) -> dict[str, str]:
+    """Every way the source names a person → that person: labels, their parts, named doers."""
+    people: dict[str, str] = {}
+    for speaker, sentence in sentences:
+        people.setdefault(speaker, speaker)
+        for part in speaker.split():
+            if part.lower() not in _TITLES and len(part) > 2 and part[0].isupper():
+                people.setdefault(part, speaker)
+        named = [m.group(1) for m in [_ADDRESSED.match(sentence)] if m]
+        named += _NAMED_OWNER.findall(sentence)
+        for name in named:
+            if name not in _NOT_NAMES:
+                people.setdefault(name, name)
+    return people
+
+
+class OwnerCheck:
+    """The wrong-owner check for one source; reusable across summaries of it."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.labelled = has_speaker_turns(source)
+        self.sentences = labelled_sentences(source) if self.labelled else []
+        self.people = known_people(self.sentences)
+        names = sorted(self.people, key=len, reverse=True)
+        alternation = "|".join(re.escape(n) for n in names) or r"(?!x)x"
+        self._line = re.compile(rf"^({alternation})\s*:\s+(.+)$")
+        self._credit = re.compile(
+            rf"(?<![\w])({alternation})(?:'s|’s)?\s+(?:(?:also|then|later|first|now)\s+)?"
+            rf"(?:(?P<task>{_TASK_VERBS})|(?P<said>{_SAID_VERBS}))(?![\w])"
+        )
+        self._pair = re.compile(rf"(?<![\w])(?:{alternation})\s+(?:and|&)\s+$")
+
+    def check(self, summary: str) -> list[WrongOwner]:
+        if not self.labelled:
+            return []
+        wrong: list[WrongOwner] = []
+        for line in text.lines(summary):
+            labelled = self._line.match(line.text)
+            if labelled:
+                credited = self.people[labelled.group(1)]
+                rest = labelled.group(2)
+                if line.section == "who said what":
+                    for sentence in text.sentences(rest):
+                        wrong += self._said(line.text, credited, sentence)
+                else:
+                    wrong += self._task(line.text, credited, _DUE.sub("", rest))
+                continue
+            for sentence in text.sentences(line.text):
+                wrong += self._credits(sentence, line.section)
+        return wrong
+
+    def _credits(self, sentence: str, section: str) -> list[WrongOwner]:
+        wrong: list[WrongOwner] = []
+        matches = list(self._credit.finditer(sentence))
+        for i, match in enumerate(matches):
+            if self._pair.search(sentence[: match.start()]):
+                continue  # "Dana and Priya agreed": shared, not checked
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
+            claim = sentence[match.end() : end]
+            credited = self.people[match.group(1)]
+            if match.group("task") or section in _TASK_SECTIONS:
+                wrong += self._task(sentence, credited, claim)
+            else:
+                wrong += self._said(sentence, credited, claim)
+        return wrong
+
+    def _matching(self, claim: str) -> list[tuple[str, str]]:
+        words = _content(claim)
+        if len(words) < MIN_CLAIM_WORDS:
+            return []
+        return [
+            (speaker, sentence)
+            for speaker, sentence in self.sentences
+            if len(words & _content(sentence)) / len(words) >= MIN_OVERLAP
+        ]
+
+    def _best(self, claim: str) -> tuple[str, str] | None:
+        """The (speaker, sentence) sharing most of the claim's content words, if enough."""
+        words = _content(claim)
+        best, best_share = None, 0.0
+        for speaker, sentence in self.sentences:
+            share = len(words & _content(sentence)) / len(words) if words else 0.0
+            if share > best_share:
+                best, best_share = (speaker, sentence), share
+        return best if best_share >= MIN_OVERLAP and len(words) >= MIN_CLAIM_WORDS else None
+
+    def _task(self, shown: str, credited: str, claim: str) -> list[WrongOwner]:
+        """A task: its owner is whom the source sentence commits, addresses or names."""
+        found = self._best(claim)
+        if found is None:
+            return []
+        speaker, sentence = found
+        owner = owner_of(speaker, sentence)
+        if not owner or same_person(owner, credited):
+            return []
+        if not any(same_person(owner, person) for person in self.people):
+            return []
+        for other_speaker, other in self._matching(claim):
+            # the credited person took it on in their own words too ("I'll have it done")
+            if owner_of(other_speaker, other) and same_person(
+                owner_of(other_speaker, other), credited
+            ):
+                return []
+        return [WrongOwner(shown, credited, owner, f"{speaker}: {sentence}")]
+
+    def _said(self, shown: str, credited: str, claim: str) -> list[WrongOwner]:
+        """Something said, proposed or decided: it belongs to whoever said it."""
+        found = self._best(claim)
+        if found is None:
+            return []
+        speaker, sentence = found
+        if same_person(speaker, credited):
+            return []
+        if any(same_person(other, credited) for other, _ in self._matching(claim)):
+            return []
+        return [WrongOwner(shown, credited, speaker, f"{speaker}: {sentence}")]
