@@ -1,6 +1,9 @@
 """Owners of action items are checked against who said the sentence a task came from."""
 
-from synopsis.summarize.attribution import attribute_owners, drop_restated_tasks
+import pytest
+
+from synopsis.summarize.attribution import add_commitments, attribute_owners, drop_restated_tasks
+from synopsis.summarize.commitments import commitments, due_phrase, parse
 from synopsis.summarize.notes import ActionItem, Notes
 
 TRANSCRIPT = """Speaker A: Let's start. The goal is to agree on the launch plan.
@@ -62,10 +65,133 @@ def test_decisions_that_restate_a_listed_task_are_dropped():
     ]
     kept = drop_restated_tasks(decisions, items, TRANSCRIPT)
     assert kept == ["We keep the launch plan."]
-    assert drop_restated_tasks(decisions, [], TRANSCRIPT) == decisions  # nothing covers them
+    # In a labelled transcript every commitment becomes an action item, so even with no listed
+    # task the restatements go, and grounding keeps their figures among the action items.
+    assert drop_restated_tasks(decisions, [], TRANSCRIPT) == ["We keep the launch plan."]
+    notes = Notes(decisions=decisions).grounded(TRANSCRIPT)
+    assert notes.decisions == ["We keep the launch plan."]
+    assert any("$20,000" in item.task for item in notes.action_items), notes.action_items
 
 
-def test_a_decision_with_a_figure_the_task_lacks_is_kept():
-    items = [ActionItem("Speaker A", "Ask finance to approve the marketing budget")]
-    decision = ["The marketing budget of $20,000 is approved by finance."]
-    assert drop_restated_tasks(decision, items, TRANSCRIPT) == decision  # "20,000" would be lost
+def test_in_unlabelled_text_a_commitment_decision_goes_only_when_a_task_keeps_its_figures():
+    plain = (
+        "Then Maria from legal should finish the privacy review before March 5. "
+        "The team will meet again in April."
+    )
+    decision = ["Maria finishes the privacy review before March 5."]
+    assert drop_restated_tasks(decision, [], plain) == decision  # nothing else would keep it
+    lacking = [ActionItem("Maria", "Finish the privacy review")]
+    assert drop_restated_tasks(decision, lacking, plain) == decision  # "March 5" would be lost
+    covering = [ActionItem("Maria", "Finish the privacy review", "March 5")]
+    assert drop_restated_tasks(decision, covering, plain) == []
+
+
+CONVERSATION = """\
+Speaker A: Let's start. The goal today is to agree on the launch plan for the mobile app.
+Speaker B: Sure. The beta testers reported two crashes, and both are fixed in the latest build.
+Speaker A: Good. Then we keep the launch date of March the twelfth.
+Speaker B: Agreed. I will send the release notes to the support team by Friday.
+Speaker A: I will ask finance to approve the marketing budget of twenty thousand dollars.
+Speaker B: One more thing. The privacy review is still open, and legal needs a week for it.
+Speaker A: Then Maria from legal should finish the privacy review before March the fifth.
+Speaker B: Fine. I will book the launch meeting for Tuesday morning and invite everyone."""
+
+
+def test_every_commitment_is_found_with_owner_task_and_due():
+    found = [(c.owner, c.task, c.due) for c in commitments(CONVERSATION)]
+    assert found == [
+        ("Speaker B", "Send the release notes to the support team by Friday.", "Friday"),
+        (
+            "Speaker A",
+            "Ask finance to approve the marketing budget of twenty thousand dollars.",
+            "",
+        ),
+        ("Maria", "Finish the privacy review before March the fifth.", "before March the fifth"),
+        ("Speaker B", "Book the launch meeting for Tuesday morning and invite everyone.", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "I'll update my slides and send them to Tom.",
+            ["Update their slides and send them to Tom."],
+        ),
+        ("Let me check the numbers with finance.", ["Check the numbers with finance."]),
+        (
+            "Tom, please send me your draft by the end of the week.",
+            ["Send Dana their draft by the end of the week."],
+        ),
+        ("Okay, Priya, you will send the beta invites.", ["Send the beta invites."]),
+        (
+            "I will send the notes, and Tom will review the slides.",
+            ["Send the notes.", "Review the slides."],
+        ),
+        (
+            "I will migrate the database by July 9, and I own that task.",
+            ["Migrate the database by July 9."],
+        ),
+        ("I'll be honest, the numbers are bad.", []),
+        ("If finance says no, I will cut the ads.", []),
+        ("Should I send the notes?", []),
+        ("I will not approve that.", []),
+        ("Let me know if that works.", []),
+        ("Everything should be fine by Monday.", []),
+        ("Sure, I'll do it.", []),  # an answer to a request: the request is the commitment
+    ],
+)
+def test_commitment_tasks_read_verb_first_from_outside(sentence, expected):
+    assert [c.task for c in parse(sentence, "Dana")] == expected
+
+
+def test_owners_of_commitments():
+    assert [c.owner for c in parse("Then Maria from legal should finish the review.", "Dana")] == [
+        "Maria"
+    ]
+    assert [c.owner for c in parse("Okay. I will book the room for Tuesday.", "Dana")] == ["Dana"]
+    assert due_phrase("finish the review before March the fifth") == "before March the fifth"
+    assert due_phrase("send it by next Friday") == "next Friday"
+    assert due_phrase("book the room for Tuesday morning") == ""  # a time, not a deadline
+
+
+def test_missed_or_copied_commitments_are_added_in_source_order():
+    model = [
+        ActionItem("Speaker B", "Book the launch meeting", "Tuesday"),  # model wording kept
+        ActionItem("Speaker A", "I will ask finance to approve the budget"),  # copied "I"
+        ActionItem("Speaker B", "Order pizza for the launch"),  # matches no commitment
+    ]
+    items = Notes(action_items=model).grounded(CONVERSATION).action_items
+    assert [(item.owner, item.task) for item in items] == [
+        ("Speaker B", "Send the release notes to the support team by Friday."),
+        ("Speaker A", "Ask finance to approve the marketing budget of twenty thousand dollars."),
+        ("Maria", "Finish the privacy review before March the fifth."),
+        ("Speaker B", "Book the launch meeting"),
+        ("Speaker B", "Order pizza for the launch"),
+    ]
+
+
+def test_a_task_that_drops_the_commitments_figures_is_replaced():
+    source = "Dana: Hi all.\nLee: I will ask finance to approve the budget of $20,000."
+    items = add_commitments([ActionItem("Lee", "Ask finance to approve the budget")], source)
+    assert [item.task for item in items] == ["Ask finance to approve the budget of $20,000."]
+
+
+def test_decisions_are_only_what_was_agreed():
+    source = """Dana: Should we move the launch to May?
+Lee: No, that is too late. What if we cut the beta instead?
+Dana: I don't think so. I suggest we keep the beta and hire a contractor.
+Lee: Agreed, let's do that.
+Dana: We need finance to approve the contractor budget.
+Lee: Then we keep the launch date of March the twelfth."""
+    decisions = [
+        "The launch moves to May.",  # a question
+        "The beta is cut.",  # a proposal that was rejected
+        "The team keeps the beta and hires a contractor.",  # proposed, then agreed
+        "The contractor budget is approved by finance.",  # only needed, never approved
+        "The launch date stays March 12.",  # decided
+    ]
+    assert drop_restated_tasks(decisions, [], source) == [
+        "The team keeps the beta and hires a contractor.",
+        "The launch date stays March 12.",
+    ]

@@ -24,11 +24,28 @@ def test_merge_keeps_order_and_drops_repeats():
     assert Notes.merge([first, second]).key_points == ["Launch moved", "Budget set", "Beta invites"]
 
 
-def test_points_cut_by_the_length_bound_are_marked():
-    cut = "word " * 40  # 200 characters: the grammar stops at 160
-    notes = Notes.from_data(points={"key_points": [cut[:160], "Short. " + "x" * 150 + " y"]})
-    assert notes.key_points[0].endswith("word…")
-    assert notes.key_points[1] == "Short. " + "x" * 150 + "…"
+def test_strings_cut_by_the_length_bound_fall_back_to_whole_sentences():
+    bound = 240  # the grammar's maxLength for a key point or decision
+    two = "The launch moves to March 14. " + "The team then discussed " + "word " * 60
+    clause = "The budget is capped at 48,500 dollars, spent on search ads, and " + "x " * 100
+    fragment = "word " * 60
+    notes = Notes.from_data(
+        points={"key_points": [two[:bound], clause[:bound], fragment[:bound], "Short point"]}
+    )
+    assert notes.key_points == [
+        "The launch moves to March 14.",
+        "The budget is capped at 48,500 dollars, spent on search ads.",
+        "Short point",
+    ]
+    assert not any(p.endswith("…") for p in notes.key_points)
+
+
+def test_a_cut_task_keeps_its_complete_clause():
+    task = "Send the release notes to the support team, then " + "word " * 40
+    notes = Notes.from_data(
+        facts={"decisions": [], "action_items": [{"owner": "Dana", "task": task[:160], "due": ""}]}
+    )
+    assert notes.action_items[0].task == "Send the release notes to the support team."
 
 
 def test_due_date_already_in_task_is_not_repeated():

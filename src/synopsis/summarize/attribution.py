@@ -12,12 +12,13 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+from .chunking import has_speaker_turns
+from .commitments import MIN_OVERLAP, Commitment, commitments, labelled_sentences, parse, same_task
+from .commitments import content_words as _content
 
 if TYPE_CHECKING:
     from .notes import ActionItem
 
-MIN_OVERLAP = 0.6  # share of the task's content words the source sentence must contain
 _FIRST_PERSON = re.compile(
     r"\b(?:I(?:'ll| will| shall| can| am going to|'m going to| take| volunteer)"
     r"|let me|I'd like to)\b"
@@ -29,18 +30,14 @@ _NAMED_OWNER = re.compile(
 _ADDRESSED = re.compile(
     r"^(?:\w+, )?([A-Z][a-z]+), (?:you will|you'll|please|can you|could you|would you)\b"
 )
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "the a an and or to of for in on at by with from this that will would should can i we you "
-    "be is are was it our my your their them they he she his her all any by up out as".split()
-)
 _NOT_NAMES = frozenset(
     "Then So And But Also Okay Fine Sure Good Great Yes No We You They It".split()
 )
 
 
 _FIGURE = re.compile(
-    r"\d[\d,.]*|\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"\d[\d,.]*|\b(?:(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million"
+    r"|billion|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
     r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
     re.IGNORECASE,
@@ -48,35 +45,31 @@ _FIGURE = re.compile(
 
 
 def _figures(text: str) -> set[str]:
-    """Numbers, months and weekdays: what must not be lost when a decision is dropped."""
+    """Numbers, months and weekdays: what must not be lost when a decision or task is dropped."""
     return {match.lower().rstrip(".,") for match in _FIGURE.findall(text)}
 
 
-def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
-
-
 def _labelled_sentences(source: str) -> list[tuple[str, str]]:
-    sentences = []
-    for turn in speaker_turns(source):
-        match = SPEAKER_LINE.match(turn)
-        if not match:
-            continue
-        label, _, said = turn.partition(":")
-        sentences.extend((label.strip(), sentence) for sentence in split_sentences(said))
-    return sentences
+    """(speaker, sentence) for every labelled sentence of a transcript."""
+    return [(speaker, s) for _, speaker, s in labelled_sentences(source) if speaker]
+
+
+def _best_match(text: str, sentences: list[str]) -> int | None:
+    """Index of the sentence sharing most of `text`'s content words, if enough of them."""
+    words = _content(text)
+    best, best_share = None, 0.0
+    for index, sentence in enumerate(sentences):
+        if words:
+            share = len(words & _content(sentence)) / len(words)
+            if share > best_share:
+                best, best_share = index, share
+    return best if best_share >= MIN_OVERLAP else None
 
 
 def _source_sentence(text: str, sentences: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The (speaker, sentence) sharing most of `text`'s content words, if enough of them."""
-    words = _content(text)
-    best, best_share = None, 0.0
-    for speaker, sentence in sentences:
-        if words:
-            share = len(words & _content(sentence)) / len(words)
-            if share > best_share:
-                best, best_share = (speaker, sentence), share
-    return best if best_share >= MIN_OVERLAP else None
+    index = _best_match(text, [sentence for _, sentence in sentences])
+    return None if index is None else sentences[index]
 
 
 def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
@@ -91,6 +84,10 @@ def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
             corrected.append(item)
             continue
         speaker, sentence = found
+        committed = [c for c in parse(sentence, speaker) if same_task(c.task, item.task)]
+        if committed:
+            corrected.append(replace(item, owner=committed[0].owner))
+            continue
         if _FIRST_PERSON.search(sentence):
             corrected.append(replace(item, owner=speaker))
             continue
@@ -103,37 +100,114 @@ def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
     return corrected
 
 
+def _keeps(item: ActionItem, commitment: Commitment) -> bool:
+    """A model's item may stand for a commitment if it is a task, not a copied first-person
+    sentence, and keeps the commitment's numbers and dates."""
+    first_person = re.search(r"\b(?:I|I'm|I'll|my|me)\b", item.task)
+    return not first_person and _figures(commitment.task) <= _figures(f"{item.task} {item.due}")
+
+
+def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
+    """Action items with every commitment of the transcript among them, in the source's order.
+
+    A commitment the model listed keeps the model's wording (with the commitment's owner); one
+    it missed, or wrote as a copied "I will …" or without its figures, is listed as derived from
+    the source. Model items that match no commitment follow, unchanged.
+    """
+    from .notes import ActionItem  # notes imports this module
+
+    found = commitments(source)
+    merged: list[ActionItem] = []
+    used: set[int] = set()
+    for commitment in found:
+        covering = [
+            i
+            for i, item in enumerate(items)
+            if i not in used and same_task(item.task, commitment.task)
+        ]
+        used.update(covering)
+        kept = [items[i] for i in covering if _keeps(items[i], commitment)]
+        if not kept:
+            kept = [ActionItem(commitment.owner, commitment.task, commitment.due)]
+        merged += [
+            replace(item, owner=commitment.owner, due=item.due or commitment.due) for item in kept
+        ]
+    return merged + [item for i, item in enumerate(items) if i not in used]
+
+
+_AGREEMENT = re.compile(
+    r"\b(?:we agreed|we decided|we(?:'ve| have) decided|it's decided|agreed that|decided that"
+    r"|the decision is|let's decide|let us decide)\b",
+    re.IGNORECASE,
+)
+_PROPOSAL = re.compile(
+    r"\b(?:we could|we might|could we|maybe|perhaps|what if|how about|what about|i suggest"
+    r"|i'd suggest|i propose|i'd propose|one option|should we|we may want|i wonder)\b",
+    re.IGNORECASE,
+)
+_AGREED_REPLY = re.compile(
+    r"^(?:yes|yeah|yep|agreed|i agree|sounds good|sure|okay|ok|fine|good|great|perfect|deal"
+    r"|let's do (?:that|it)|works for me|that works|makes sense|right)\b",
+    re.IGNORECASE,
+)
+_APPROVAL_CLAIM = re.compile(r"\b(?:approv\w*|signed off|sign-off|green-?lit)\b", re.IGNORECASE)
+_APPROVAL_STATED = re.compile(
+    r"(?<!to be )(?<!will be )(?<!must be )(?<!should be )(?<!needs to be )"
+    r"\b(?:approved|signed off|green-?lit)\b|\b(?:let's|we) approve\b",
+    re.IGNORECASE,
+)
+
+
+def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
+    """True when the turn after sentence `index`, by someone else, opens with agreement."""
+    turn, speaker, _ = sentences[index]
+    for number, other, sentence in sentences[index + 1 :]:
+        if number == turn:
+            continue
+        return (other != speaker or not speaker) and bool(_AGREED_REPLY.match(sentence))
+    return False
+
+
 def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: str) -> list[str]:
-    """Decisions that are really someone's task, already listed as an action item, are dropped.
+    """Decisions are only what was agreed: a decision is dropped when the sentence it came from
+    is a question, a personal commitment, a proposal nobody agreed to, or does not state the
+    approval the decision claims.
 
     Small models turn "I will ask finance to approve the budget" into the decision "the budget is
-    approved". When the sentence a decision came from is a personal commitment ("I will …",
-    "Maria should …") and an action item covers it, the decision adds nothing but a wrong claim.
+    approved". In a speaker-labelled transcript every commitment is an action item (see
+    `add_commitments`), so dropping its restatement loses nothing; in unlabelled text it is
+    dropped only when a listed task covers it and keeps its figures.
     """
-    if not decisions or not items or not has_speaker_turns(source):
+    if not decisions:
         return decisions
-    sentences = _labelled_sentences(source)
-    task_words = [_content(item.task) for item in items]
-    task_figures = [_figures(f"{item.task} {item.due}") for item in items]
+    labelled = has_speaker_turns(source)
+    sentences = labelled_sentences(source)
+    texts = [sentence for _, _, sentence in sentences]
     kept = []
     for decision in decisions:
-        found = _source_sentence(decision, sentences)
-        if found is not None:
-            _, sentence = found
-            personal = (
-                _FIRST_PERSON.search(sentence)
-                or _ADDRESSED.match(sentence)
-                or [n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES]
-            )
-            words = _content(decision)
-            # one listed task shares most of the shorter text's words and keeps every figure
-            covered = any(
-                task
-                and len(words & task) >= MIN_OVERLAP * min(len(words), len(task))
-                and _figures(decision) <= figures
-                for task, figures in zip(task_words, task_figures, strict=True)
-            )
-            if personal and covered:
-                continue
+        index = _best_match(decision, texts)
+        if index is None:
+            kept.append(decision)
+            continue
+        _, speaker, sentence = sentences[index]
+        covered = any(
+            same_task(decision, item.task)
+            and _figures(decision) <= _figures(f"{item.task} {item.due}")
+            for item in items
+        )
+        personal = bool(parse(sentence, speaker)) and not _AGREEMENT.search(sentence)
+        unagreed = bool(_PROPOSAL.search(sentence)) and not _agreed_in_reply(index, sentences)
+        unapproved = (
+            bool(_APPROVAL_CLAIM.search(decision))
+            and not _APPROVAL_STATED.search(sentence)
+            and not _AGREEMENT.search(sentence)
+        )
+        if (
+            sentence.rstrip().endswith("?")
+            or (personal and (labelled or covered))
+            or unagreed
+            or unapproved
+        ):
+            continue
         kept.append(decision)
     return kept

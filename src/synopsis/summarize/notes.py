@@ -12,13 +12,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .attribution import attribute_owners, drop_restated_tasks
+from .attribution import add_commitments, attribute_owners, drop_restated_tasks
+from .chunking import split_sentences
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
 # Length bounds are part of the grammar: a small model that starts repeating itself inside a
-# string is stopped by the grammar instead of running to the output limit.
-_SENTENCE = {"type": "string", "maxLength": 160}
+# string is stopped by the grammar instead of running to the output limit. Each bound is well
+# above what the prompt asks for (a 20-word sentence is about 130 characters), so only a runaway
+# string is cut, and `_tidy` cuts that back to a whole sentence.
+_SENTENCE = {"type": "string", "maxLength": 240}
+_TASK = {"type": "string", "maxLength": 160}
+_SAID = {"type": "string", "maxLength": 320}
 
 POINTS_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -39,7 +44,7 @@ FACTS_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "owner": {"type": "string", "maxLength": 40},
-                    "task": {"type": "string", "maxLength": 120},
+                    "task": _TASK,
                     "due": {"type": "string", "maxLength": 30},
                 },
                 "required": ["owner", "task", "due"],
@@ -59,7 +64,7 @@ SPEAKERS_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     "speaker": {"type": "string", "maxLength": 60},
-                    "said": {"type": "string", "maxLength": 400},
+                    "said": _SAID,
                 },
                 "required": ["speaker", "said"],
             },
@@ -78,13 +83,35 @@ def _occurs(term: str, source_key: str) -> bool:
     return bool(term_key) and f" {term_key} " in f" {source_key} "
 
 
-def _tidy(text: str) -> str:
-    """Whitespace-normalised; a string the grammar cut at its length bound ends with "…"."""
+SAID_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"said": _SAID},
+    "required": ["said"],
+}
+
+_CLAUSE_END = re.compile(r"[,;:–—]\s")
+MIN_CLAUSE_WORDS = 4
+
+
+def _tidy(text: str, bound: dict[str, Any] = _SENTENCE) -> str:
+    """Whitespace-normalised, and never a fragment.
+
+    A string that reached the grammar's length bound without ending a sentence was cut mid-way:
+    it falls back to its complete sentences, else to its first clauses (ended with a period),
+    else to "" (dropped), rather than printing a fragment with an ellipsis.
+    """
     text = " ".join(str(text).split())
-    if len(text) >= _SENTENCE["maxLength"] - 1 and text[-1] not in ".!?":
-        text = text.rsplit(" ", 1)[0].rstrip(",;:")
-        text += "" if text.endswith((".", "!", "?")) else "…"
-    return text
+    if len(text) < bound["maxLength"] - 1 or text.endswith((".", "!", "?")):
+        return text
+    sentences = split_sentences(text)
+    if len(sentences) > 1:
+        return " ".join(sentences[:-1])
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    for end in reversed(ends):
+        head = text[:end].rstrip(" ,;:–—")
+        if len(head.split()) >= MIN_CLAUSE_WORDS:
+            return head + "."
+    return ""
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -133,17 +160,17 @@ class Notes:
             notes.action_items = [
                 ActionItem(
                     str(a.get("owner", "")).strip(),
-                    str(a.get("task", "")).strip(),
+                    _tidy(a.get("task", ""), _TASK),
                     str(a.get("due", "")).strip(),
                 )
                 for a in facts.get("action_items", [])
-                if str(a.get("task", "")).strip()
+                if _tidy(a.get("task", ""), _TASK)
             ]
         if speakers:
             for entry in speakers.get("speakers", []):
                 speaker, said = (
                     str(entry.get("speaker", "")).strip(),
-                    str(entry.get("said", "")).strip(),
+                    _tidy(entry.get("said", ""), _SAID),
                 )
                 if speaker and said:
                     notes.said.setdefault(speaker, []).append(said)
@@ -151,13 +178,15 @@ class Notes:
 
     def grounded(self, source: str) -> Notes:
         """Owners checked against the transcript's speakers; owners and due dates that the
-        source does not mention are blanked."""
+        source does not mention are blanked; every commitment the transcript makes is an action
+        item; decisions are only what was agreed."""
         source_key = _key(source)
         items = []
         for item in attribute_owners(self.action_items, source):
             owner = item.owner if _occurs(item.owner, source_key) else ""
             due = item.due if _occurs(item.due, source_key) else ""
             items.append(ActionItem(owner, item.task, due))
+        items = add_commitments(items, source)
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
         decisions = drop_restated_tasks(self.decisions, items, source)
         return Notes(self.key_points, decisions, items, said)

@@ -1,0 +1,221 @@
+"""Commitments in a transcript, read without a model: who took on which task, by when.
+
+A small model's action items depend on its decoding, which is not bit-identical across CPUs and
+builds: a task that comes through on one machine is missing on another. A commitment is plain in
+the words themselves, so it is found deterministically and never lost. A speaker who commits in
+the first person ("I will ask finance to …", "I'll …", "Let me …") owns the task; so does a person
+asked by name ("Tom, please …") or named as the one who will do it ("Maria from legal should …").
+The task is the committed clause turned verb-first, with pronouns made to read from outside.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+
+_NAME = r"(?:Speaker [A-Z0-9]{1,3}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+_LEAD = (
+    r"(?i:(?:then|so|and|okay|ok|fine|sure|yes|good|great|right|alright|well|also|now|next)"
+    r"[,.]?\s+)*"
+)
+_START = r"(?:^|[,;:]\s+|\s(?i:and|but|so|then)\s+)"
+_FIRST_PERSON = re.compile(
+    _START
+    + _LEAD
+    + r"(?:I(?:'ll|’ll| will| shall| am going to|'m going to|’m going to)|(?i:let) me)"
+    r"\s+(?P<clause>.+)"
+)
+_ADDRESSED = re.compile(
+    r"^" + _LEAD + r"(?P<owner>" + _NAME + r"), (?:you will|you'll|you’ll|please|can you|could you"
+    r"|would you|will you|I need you to)\s+(?P<clause>.+)"
+)
+_NAMED = re.compile(
+    _START + _LEAD + r"(?P<owner>" + _NAME + r")(?: from (?:the )?[a-z]+(?: team)?)?,? "
+    r"(?:will|should|must|needs to|has to|is going to|is to|agreed to)\s+(?P<clause>.+)"
+)
+# A new subject with its modal starts a second commitment in the same sentence.
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|,\s+(?:and|but)\s+(?=I\b)"
+    r"|,?\s+(?:and|but)\s+(?=(?:I|" + _NAME + r")(?:'ll|’ll|\s+(?:will|should|must|am)\b))"
+)
+_NOT_OWNERS = frozenset(
+    "Then So And But Also Okay Fine Sure Good Great Yes No We You They It This That There These "
+    "Those Everything Everyone Everybody Someone Somebody Nobody Nothing What Which Who Here Well "
+    "Now Next Right Maybe Perhaps Speaker".split()
+)
+# Verbs after "I will" that state or hedge rather than commit ("I'll be honest", "let me think").
+_NOT_TASKS = frozenset(
+    "be not never need want think guess say admit bet assume hope mention repeat note know see "
+    "start explain summarize recap add".split()
+)
+_VAGUE_OBJECTS = frozenset("it them that this those one".split())
+_ADVERBS = frozenset("also just then quickly personally definitely still really now".split())
+_CONDITIONAL = re.compile(r"^(?i:if|unless)\b")
+_PRONOUNS_FIRST = {
+    "i": "they",
+    "i'm": "they're",
+    "i've": "they've",
+    "i'll": "they'll",
+    "my": "their",
+    "me": "them",
+    "mine": "theirs",
+    "myself": "themselves",
+}
+_PRONOUNS_YOU = {"you": "them", "your": "their", "yours": "theirs", "yourself": "themselves"}
+_TOKEN = re.compile(r"[A-Za-z’']+|[^A-Za-z’']+")
+_DAY = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+    r"|nineteenth|twentieth|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth"
+    r"|ninth)|thirtieth|thirty[- ]first)"
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_WHEN = (
+    r"(?:(?:the )?end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
+    r"|(?:next |this )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?: morning| afternoon| evening)?"
+    r"|tomorrow(?: morning| afternoon)?|tonight|next week|next month|this week"
+    rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH})"
+)
+_DUE = re.compile(rf"\b(by|before|until|no later than|due)\s+({_WHEN})\b(?:,? \d{{4}})?")
+_BECAUSE = re.compile(r",?\s+(?:because|since|so that|which|as)\s+")
+MAX_TASK_WORDS = 25
+MIN_OVERLAP = 0.6  # share of the shorter text's content words two tasks must share to be one
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "the a an and or to of for in on at by with from this that will would should can i we you "
+    "be is are was it our my your their them they he she his her all any by up out as".split()
+)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One task taken on in one sentence: owner, verb-first task, due phrase ("" if none)."""
+
+    owner: str
+    task: str
+    due: str
+    sentence: str
+
+
+def content_words(text: str) -> set[str]:
+    """The words that carry meaning, for matching a model's wording to the source's."""
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def same_task(a: str, b: str) -> bool:
+    """True when most of the shorter text's content words are in the other one."""
+    words_a, words_b = content_words(a), content_words(b)
+    shorter = min(len(words_a), len(words_b))
+    return shorter > 0 and len(words_a & words_b) >= MIN_OVERLAP * shorter
+
+
+def _owner_name(name: str) -> str:
+    """The name without a leading connective the pattern may have taken ("Then Maria")."""
+    words = name.split()
+    while len(words) > 1 and words[0] in _NOT_OWNERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _imperative(clause: str, pronouns: dict[str, str], speaker: str) -> str:
+    """A committed clause as a verb-first sentence that reads from outside the conversation."""
+    words = clause.strip().rstrip(".!?…").split()
+    while words and words[0].lower() in _ADVERBS:
+        words = words[1:]
+    if len(words) > MAX_TASK_WORDS:  # a long aside: keep the task, drop the reason
+        cut = _BECAUSE.split(" ".join(words), maxsplit=1)[0].split()
+        words = cut if len(cut) >= 3 else words
+    tokens = _TOKEN.findall(" ".join(words))
+    out = []
+    for token in tokens:
+        lowered = token.lower().replace("’", "'")
+        if lowered in pronouns:
+            out.append(pronouns[lowered])
+        elif lowered == "me" and speaker:  # asked of someone else: "send me" → "send Speaker A"
+            out.append(speaker)
+        else:
+            out.append(token)
+    text = "".join(out).strip().rstrip(",;:")
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def due_phrase(text: str) -> str:
+    """The deadline a sentence states ("by Friday" → "Friday", "before March 5"), or ""."""
+    match = _DUE.search(text)
+    if not match:
+        return ""
+    word, when = match.group(1), match.group(0)[len(match.group(1)) :].strip()
+    return when if word in ("by", "due") else f"{word} {when}"
+
+
+def _parse_clause(clause: str, speaker: str) -> Commitment | None:
+    first = _FIRST_PERSON.search(clause)
+    addressed = _ADDRESSED.match(clause)
+    named = _NAMED.search(clause)
+    if first and speaker:
+        owner, rest, pronouns, asker = speaker, first.group("clause"), _PRONOUNS_FIRST, ""
+    elif addressed and _owner_name(addressed.group("owner")) not in _NOT_OWNERS:
+        owner, rest = _owner_name(addressed.group("owner")), addressed.group("clause")
+        pronouns, asker = _PRONOUNS_YOU, speaker
+    elif named and _owner_name(named.group("owner")) not in _NOT_OWNERS:
+        owner, rest, pronouns, asker = (
+            _owner_name(named.group("owner")),
+            named.group("clause"),
+            {},
+            speaker,
+        )
+    else:
+        return None
+    verb = rest.split()[0].lower().strip(",.") if rest.split() else ""
+    if verb in _NOT_TASKS or (verb == "have" and rest.split()[1:2] == ["to"]):
+        return None
+    task = _imperative(rest, pronouns, asker)
+    if len(task.split()) < 2 or task.split()[1].lower().strip(".,") in _VAGUE_OBJECTS:
+        return None  # "I'll do it": an answer to a request, which is itself the commitment
+    return Commitment(owner, task, due_phrase(rest), clause)
+
+
+def parse(sentence: str, speaker: str = "") -> list[Commitment]:
+    """The commitments one sentence makes; none for questions (other than requests) or
+    conditions ("If …, I will …" is contingent, not taken on)."""
+    sentence = sentence.strip()
+    if _CONDITIONAL.match(sentence):
+        return []
+    found = []
+    for clause in _CLAUSE_BREAK.split(sentence):
+        if clause.rstrip().endswith("?") and not _ADDRESSED.match(clause):
+            continue
+        commitment = _parse_clause(clause, speaker)
+        if commitment:
+            found.append(commitment)
+    return found
+
+
+def labelled_sentences(source: str) -> list[tuple[int, str, str]]:
+    """(turn number, speaker, sentence) for every sentence; speaker "" for unlabelled text."""
+    if not has_speaker_turns(source):
+        return [(i, "", s) for i, s in enumerate(split_sentences(source))]
+    sentences = []
+    for number, turn in enumerate(speaker_turns(source)):
+        label, said = ("", turn)
+        if SPEAKER_LINE.match(turn):
+            label, _, said = turn.partition(":")
+        sentences.extend((number, label.strip(), s) for s in split_sentences(said))
+    return sentences
+
+
+def commitments(source: str) -> list[Commitment]:
+    """Every commitment of a speaker-labelled transcript, in order, each task once: a request
+    and its owner's "I'll have it done" are one task, and so is a sentence said twice."""
+    if not has_speaker_turns(source):
+        return []
+    found: list[Commitment] = []
+    for _, speaker, sentence in labelled_sentences(source):
+        for new in parse(sentence, speaker):
+            if not any(same_task(new.task, old.task) for old in found):
+                found.append(new)
+    return found
