@@ -113,6 +113,11 @@ def warm_up(model: str | None, progress: Callable[[str, int, int], None]) -> Non
         progress(stage, 1, 1)
 
 
+def show_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        stderr.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+
+
 def load_schema(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text())
@@ -193,11 +198,13 @@ def summarize(
         document = read_input(source)
         with progress_display() as progress:
             if isinstance(document, MediaInput):
-                document = run_transcription(
+                recording = run_transcription(
                     document.source,
                     speaker_labels=style == "conversational",
                     progress=progress,
-                ).labelled_text()
+                )
+                show_warnings(recording.warnings)
+                document = recording.labelled_text()
                 if not document.strip():
                     raise InputError(f"no speech was recognised in {source}")
             if style != "extractive":
@@ -209,8 +216,7 @@ def summarize(
             write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), output)
         else:
             write_output(result.text, output)
-        for warning in result.warnings:
-            stderr.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        show_warnings(result.warnings)
         if result.unsupported:
             terms = ", ".join(term.text for term in result.unsupported)
             stderr.print(f"[yellow]check:[/] not found in the input: {terms}", highlight=False)
@@ -281,6 +287,7 @@ def transcribe(
             TranscriptFormat.vtt: lambda: to_vtt(result),
         }
         write_output(renderers[output_format](), output)
+        show_warnings(result.warnings)
         if not result.words:
             stderr.print("[yellow]warning:[/] no speech was recognised", highlight=False)
 

@@ -97,12 +97,19 @@ class Settings(BaseSettings):
     workers: int = 1  # in-process transcription workers; each uses speech_threads cores
     job_lease_seconds: float = 30.0  # a job whose worker stops renewing this long is resumed
     upload_max_bytes: int = 2 * 1024 * 1024 * 1024
-    webhook_timeout: float = 10.0
+    # any other request body (JSON): checked against Content-Length and counted while read
+    max_json_bytes: int = 8 * 1024 * 1024
+    webhook_timeout: float = 10.0  # the whole exchange: connect, send, and the answer's headers
     webhook_attempts: int = 10
     webhook_backoff_seconds: float = 2.0  # doubles per attempt, capped at 5 minutes
 
-    # guarded fetcher
+    # guarded fetcher: `fetch_timeout` bounds connecting and each read; the deadlines bound a
+    # whole fetch (redirects included); media must also average the minimum rate after the
+    # first `fetch_timeout` seconds, so a trickling server cannot hold a worker
     fetch_timeout: float = 30.0
+    fetch_deadline_seconds: float = 60.0
+    media_fetch_deadline_seconds: float = 3600.0
+    media_fetch_min_bytes_per_second: float = 16 * 1024
     fetch_max_bytes: int = 50 * 1024 * 1024
     fetch_allowlist: str = ""
     # audio and video (downloads and uploads) are larger than documents

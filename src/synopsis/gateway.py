@@ -12,7 +12,7 @@ import itertools
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -192,14 +192,14 @@ def _usage(usage) -> dict[str, int]:
     }
 
 
-def sse(events: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+async def sse(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
     """Server-sent events exactly as both SDKs read them: `data: ` with a space, then [DONE].
 
     A failure after the first byte can no longer change the status code; it is sent as an
     `error` event, which the OpenAI SDK raises as an APIError.
     """
     try:
-        for event in events:
+        async for event in events:
             yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
     except SynopsisError as exc:
         error = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .fetch import fetch
+from .fetch import fetch, looks_like_url
 from .media import MediaError, looks_like_media, probe
 
 _SNIFF = 8192
@@ -25,7 +25,7 @@ class _BinaryInput(InputError):
 
 
 def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
+    return looks_like_url(source)
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -29,6 +29,16 @@ MEDIA_EXTENSIONS = frozenset(
 
 
 TRUNCATED_SHARE = 0.5  # decoding less than this share of the declared duration is an error
+SHORT_SHARE = 0.97  # less than this share (and over a second short) is reported as partial
+
+# Demuxers a recording may use. FFmpeg's others can open further files or URLs named inside
+# the data (concat lists, HLS/DASH playlists, image sequences, tee, subfile, network streams):
+# an uploaded "recording" must never read another file of the server.
+SAFE_DEMUXERS = (
+    "aac,ac3,aiff,amr,amrnb,amrwb,ape,asf,au,avi,caf,dts,eac3,flac,flv,gsm,matroska,mov,mp3,"
+    "mpeg,mpegts,mxf,ogg,rm,tta,voc,w64,wav,wv"
+)
+_CONTAINER_OPTIONS = {"format_whitelist": SAFE_DEMUXERS, "protocol_whitelist": "file"}
 
 
 class MediaError(InputError):
@@ -69,7 +79,8 @@ def _open(source: MediaSource, name: str | None = None) -> Iterator[av.container
             raise MediaError(f"{name} is a directory, not a media file")
         if path.stat().st_size == 0:
             raise MediaError(f"{name} is empty (0 bytes)")
-        target: str | BinaryIO = str(path)
+        # "file:" so that a name like "concat:a|b" is never read as an FFmpeg protocol
+        target: str | BinaryIO = f"file:{path.resolve()}"
     elif isinstance(source, bytes):
         if not source:
             raise MediaError("the uploaded data is empty (0 bytes)")
@@ -77,7 +88,9 @@ def _open(source: MediaSource, name: str | None = None) -> Iterator[av.container
     else:
         target = source
     try:
-        container = av.open(target, mode="r", metadata_errors="ignore")
+        container = av.open(
+            target, mode="r", metadata_errors="ignore", container_options=_CONTAINER_OPTIONS
+        )
     except av.error.FFmpegError as exc:
         raise MediaError(
             f"{name} is not an audio or video file that can be decoded ({exc.strerror or exc})"
@@ -119,11 +132,14 @@ def decode_audio(
     source: MediaSource,
     progress: Callable[[float, float | None], None] | None = None,
     name: str | None = None,
+    warnings: list[str] | None = None,
 ) -> np.ndarray:
     """The first audio stream as 16 kHz mono float32 in [-1, 1].
 
     `progress(seconds_decoded, total_seconds_or_None)` is called as packets are decoded; `name`
-    is how errors refer to the input (default: its path).
+    is how errors refer to the input (default: its path). A recording that ends early (cut
+    mid-frame, or shorter than its header declares) still decodes; pass a list as `warnings`
+    to be told, in words a user can act on.
     """
     name = name or _describe(source)
     with _open(source, name) as container:
@@ -132,12 +148,16 @@ def decode_audio(
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         pieces: list[np.ndarray] = []
         decoded = 0
+        last_packet: bytes = b""
         try:
-            for frame in container.decode(stream):
-                frame.pts = None  # let the resampler count samples; broken pts must not stop us
-                for out in resampler.resample(frame):
-                    pieces.append(out.to_ndarray().reshape(-1))
-                    decoded += out.samples
+            for packet in container.demux(stream):
+                if packet.size:
+                    last_packet = bytes(packet)
+                for frame in packet.decode():
+                    frame.pts = None  # let the resampler count samples; broken pts must not stop us
+                    for out in resampler.resample(frame):
+                        pieces.append(out.to_ndarray().reshape(-1))
+                        decoded += out.samples
                 if progress:
                     progress(decoded / SAMPLE_RATE, total)
             for out in resampler.resample(None):
@@ -148,6 +168,7 @@ def decode_audio(
                 f"{name} is corrupt: decoding failed after {decoded / SAMPLE_RATE:.1f} s "
                 f"({exc.strerror or exc})"
             ) from exc
+        codec = stream.codec_context.name
     if decoded == 0:
         raise MediaError(f"{name} contains no audio samples")
     seconds = decoded / SAMPLE_RATE
@@ -157,6 +178,49 @@ def decode_audio(
             f"{name} is corrupt or truncated: only {seconds:.1f} s of its {total:.1f} s "
             f"of audio could be decoded"
         )
+    if warnings is not None:
+        warnings.extend(_ends_early(name, seconds, total, codec, last_packet))
     samples = np.concatenate(pieces).astype(np.float32)
     samples /= 32768.0
     return samples
+
+
+def _ends_early(
+    name: str, seconds: float, declared: float | None, codec: str, last_packet: bytes
+) -> list[str]:
+    """Why the audio looks cut short, if it does: shorter than declared, or cut mid-frame."""
+    if declared and seconds < SHORT_SHARE * declared and declared - seconds > 1.0:
+        return [
+            f"{name} ends early: only {seconds:.1f} s of its declared {declared:.1f} s of audio "
+            f"could be decoded; the transcript covers that part only"
+        ]
+    if codec.startswith("mp3") and (expected := mp3_frame_length(last_packet)) > len(last_packet):
+        return [
+            f"{name} ends early: its last MP3 frame is cut off ({len(last_packet)} of "
+            f"{expected} bytes), so the file was probably truncated; the transcript covers "
+            f"the first {seconds:.1f} s only"
+        ]
+    return []
+
+
+_MP3_BITRATES = {  # kbit/s by bitrate index, layer III
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),  # MPEG-2 and 2.5
+}
+_MP3_RATES = (44_100, 48_000, 32_000)
+
+
+def mp3_frame_length(frame: bytes) -> int:
+    """The length an MPEG layer III frame declares in its header (0 when it has none)."""
+    if len(frame) < 4 or frame[0] != 0xFF or frame[1] & 0xE0 != 0xE0:
+        return 0
+    version = (frame[1] >> 3) & 0b11  # 0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1
+    layer = (frame[1] >> 1) & 0b11  # 1: layer III
+    bitrate_index, rate_index = frame[2] >> 4, (frame[2] >> 2) & 0b11
+    if version == 1 or layer != 1 or bitrate_index in (0, 15) or rate_index == 3:
+        return 0
+    mpeg1 = version == 3
+    bitrate = _MP3_BITRATES[1 if mpeg1 else 2][bitrate_index] * 1000
+    rate = _MP3_RATES[rate_index] // {3: 1, 2: 2, 0: 4}[version]
+    padding = (frame[2] >> 1) & 1
+    return (144 if mpeg1 else 72) * bitrate // rate + padding

@@ -81,6 +81,7 @@ class Transcript:
     speech_model: str | None = None
     speaker_labels: bool = False
     utterances: list[Span] | None = field(default=None)
+    warnings: list[str] = field(default_factory=list)  # e.g. the recording ends early
 
     @property
     def text(self) -> str:
@@ -156,6 +157,7 @@ class Transcript:
             speech_model=data.get("speech_model_used"),
             speaker_labels=bool(data.get("speaker_labels")),
             utterances=utterances,
+            warnings=list(data.get("warnings") or []),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,6 +174,7 @@ class Transcript:
             "language_confidence": self.language_confidence,
             "speech_model_used": self.speech_model,
             "speaker_labels": self.speaker_labels,
+            "warnings": self.warnings,
         }
 
 

@@ -18,7 +18,9 @@ from ..llm.registry import get_registry
 from ..store.db import sessions as open_sessions
 from ..store.transcripts import TranscriptStore
 from . import assemblyai, deepgram, native, openai
+from .concurrency import ModelTurns
 from .errors import install_error_handlers
+from .guard import RequestGuard
 
 
 def create_app(settings: Settings | None = None, *, auth_required: bool = True) -> FastAPI:
@@ -53,6 +55,10 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
     app.state.auth_required = auth_required
     app.state.gateway = Gateway(get_registry(), settings)
     app.state.summaries = summaries
+    app.state.model_turns = ModelTurns()
+    app.add_middleware(
+        RequestGuard, settings=settings, sessions=sessions, auth_required=auth_required
+    )
     install_error_handlers(app)
     app.include_router(assemblyai.router)
     app.include_router(openai.router)
@@ -60,7 +66,7 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
     app.include_router(native.router)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:  # async: answers even when every thread is busy
         return {"status": "ok", "version": __version__}
 
     return app

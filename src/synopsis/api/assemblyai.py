@@ -6,17 +6,27 @@ anything else, 201 included, as a failure); errors are `{"error": "..."}`.
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from ..captions import to_srt, to_vtt
+from ..files import private_dir, private_file
+from ..jobs.webhooks import webhook_request
+from ..limits import (
+    MAX_KEYTERM_CHARS,
+    MAX_KEYTERM_WORDS,
+    MAX_KEYTERMS,
+    MAX_KEYTERMS_TOTAL_CHARS,
+    MAX_NAME_CHARS,
+    MAX_SPEECH_MODELS,
+    MAX_URL_LENGTH,
+)
 from ..speech.models import first_available, requested_names
 from ..speech.pipeline import normalise_language
 from ..store.tables import TranscriptJob
@@ -24,12 +34,13 @@ from ..store.transcripts import PROCESSING, TranscriptStore
 from ..transcript import Transcript
 from .auth import require_key
 from .errors import ApiError
+from .sources import own_upload_id
 
 router = APIRouter(prefix="/v2")
 KeyId = Annotated[int | None, Depends(require_key)]
 SDK_SPEECH_MODELS = {"best", "nano", "slam-1", "universal"}  # the SDK's enum; others → null
-_UPLOAD_PATH = re.compile(r"/v2/upload/([0-9a-f-]{36})$")
-_CHUNK = 1024 * 1024
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
+Keyterm = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEYTERM_CHARS)]
 
 
 class TranscriptRequest(BaseModel):
@@ -37,17 +48,17 @@ class TranscriptRequest(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="ignore")
 
-    audio_url: str = Field(min_length=1)
-    speech_models: list[str] | None = Field(None, min_length=1)
-    speech_model: str | None = None
-    language_code: str | None = None
+    audio_url: str = Field(min_length=1, max_length=MAX_URL_LENGTH)
+    speech_models: list[Name] | None = Field(None, min_length=1, max_length=MAX_SPEECH_MODELS)
+    speech_model: Name | None = None
+    language_code: Name | None = None
     language_detection: bool | None = None
     speaker_labels: bool | None = None
     speakers_expected: int | None = Field(None, ge=1, le=20)
     punctuate: bool | None = None
     format_text: bool | None = None
-    keyterms_prompt: list[str] | None = Field(None, max_length=1000)
-    webhook_url: str | None = None
+    keyterms_prompt: list[Keyterm] | None = Field(None, max_length=MAX_KEYTERMS)
+    webhook_url: str | None = Field(None, max_length=MAX_URL_LENGTH)
     webhook_auth_header_name: str | None = None
     webhook_auth_header_value: str | None = None
     summarization: bool | None = None
@@ -57,11 +68,19 @@ class TranscriptRequest(BaseModel):
     )
     auto_chapters: bool | None = None
 
-
-def upload_id_of(url: str) -> str | None:
-    """The upload id when `url` is an `upload_url` this server handed out (any host)."""
-    match = _UPLOAD_PATH.search(urlsplit(url).path)
-    return match.group(1) if match else None
+    @field_validator("keyterms_prompt")
+    @classmethod
+    def _keyterms_fit_the_prompt(cls, terms: list[str] | None) -> list[str] | None:
+        if terms is None:
+            return None
+        if any(len(term.split()) > MAX_KEYTERM_WORDS for term in terms):
+            raise ValueError(f"each keyterm must have at most {MAX_KEYTERM_WORDS} words")
+        if sum(len(term) for term in terms) > MAX_KEYTERMS_TOTAL_CHARS:
+            raise ValueError(
+                f"the keyterms must have at most {MAX_KEYTERMS_TOTAL_CHARS} characters in all "
+                f"(Whisper's prompt holds about 220 tokens)"
+            )
+        return terms
 
 
 def store_of(request: Request) -> TranscriptStore:
@@ -77,24 +96,18 @@ def base_url(request: Request) -> str:
 
 @router.post("/upload")
 async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
-    """The raw body is the file; it is streamed to disk within the size limit."""
+    """The raw body is the file, streamed to a private file (its size is bounded by the
+    request guard, `SYNOPSIS_UPLOAD_MAX_BYTES`)."""
     settings = request.app.state.settings
-    limit = settings.upload_max_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"upload of {int(declared)} bytes is over the limit of {limit} bytes")
     upload_id = str(uuid.uuid4())
-    folder = Path(settings.data_dir) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(Path(settings.data_dir) / "uploads")
     target = folder / upload_id
     partial = folder / f"{upload_id}.part"
     size = 0
     try:
-        with partial.open("wb") as out:
+        with private_file(partial) as out:
             async for block in request.stream():
                 size += len(block)
-                if size > limit:
-                    raise ApiError(413, f"upload is over the limit of {limit} bytes")
                 out.write(block)
         if size == 0:
             raise ApiError(400, "the upload is empty: send the file as the request body")
@@ -107,10 +120,10 @@ async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
 
 @router.get("/upload/{upload_id}")
 def download_upload(upload_id: str, request: Request, key_id: KeyId) -> FileResponse:
-    row = store_of(request).upload(upload_id, key_id)
-    if row is None:
+    path = store_of(request).upload_file(upload_id, key_id)
+    if path is None:
         raise ApiError(404, "Upload not found")
-    return FileResponse(row.path, media_type="application/octet-stream")
+    return FileResponse(path, media_type="application/octet-stream")
 
 
 # --- transcripts ----------------------------------------------------------------------------
@@ -122,15 +135,11 @@ def _validate(body: TranscriptRequest, request: Request, key_id: int | None) -> 
     names = requested_names(body.speech_models, body.speech_model)
     first_available(names, settings.speech_model_path)  # 400 now rather than an error job
     normalise_language(body.language_code)
-    for field, value in (("audio_url", body.audio_url), ("webhook_url", body.webhook_url)):
-        if value is not None and urlsplit(value).scheme not in ("http", "https"):
-            raise ApiError(400, f"{field} must be an http or https URL")
-    if body.webhook_auth_header_name and body.webhook_auth_header_value is None:
-        raise ApiError(400, "webhook_auth_header_value is required with webhook_auth_header_name")
-    upload_id = upload_id_of(body.audio_url)
-    if upload_id is not None and store_of(request).upload(upload_id, key_id) is None:
-        raise ApiError(400, "audio_url refers to an upload that does not exist")
-    return upload_id
+    if body.webhook_url is not None:
+        webhook_request(body.model_dump())
+    elif body.webhook_auth_header_name or body.webhook_auth_header_value:
+        raise ApiError(400, "webhook_auth_header_name and _value need a webhook_url")
+    return own_upload_id(body.audio_url, "audio_url", store_of(request), key_id)
 
 
 def transcript_json(row: TranscriptJob) -> dict[str, Any]:
@@ -242,11 +251,11 @@ def delete_transcript(transcript_id: str, request: Request, key_id: KeyId) -> di
     if row.status == PROCESSING:
         raise ApiError(400, "Transcript is being processed; delete it once it has finished")
     store = store_of(request)
-    if row.upload_id and (upload := store.upload(row.upload_id, key_id)) is not None:
-        Path(upload.path).unlink(missing_ok=True)
     deleted = store.delete(transcript_id, key_id)
     if deleted is None:
         raise ApiError(404, "Transcript not found")
+    if row.upload_id:  # the recording goes with its last transcript
+        store.release_upload(row.upload_id, key_id)
     return transcript_json(deleted)
 
 

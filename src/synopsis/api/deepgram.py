@@ -18,13 +18,16 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..fetch import FetchPolicy, fetch
+from ..files import private_file
 from ..inputs import decode_text
 from ..llm.registry import get_registry
 from ..speech import transcribe
 from ..summarize import summarize
 from ..transcript import Transcript
 from .auth import require_key
+from .concurrency import ModelTurns
 from .errors import ApiError
+from .sources import media_source
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 MIN_WORDS = 50
@@ -61,10 +64,15 @@ def _check_language(request: Request, language: str | None) -> str:
     return language.lower()
 
 
-def _summary_of(text: str, request: Request) -> tuple[str, str, int, int]:
-    """(summary, model, input tokens, output tokens) within the token limit."""
-    settings = request.app.state.settings
+async def _summary_of(text: str, request: Request) -> tuple[str, str, int, int]:
+    """(summary, model, input tokens, output tokens), in the default model's FIFO queue."""
     backend = get_registry().backend(None)
+    turns: ModelTurns = request.app.state.model_turns
+    return await turns.run_model(backend, _summarize, text, backend, request.app.state.settings)
+
+
+def _summarize(text: str, backend: Any, settings: Any) -> tuple[str, str, int, int]:
+    """The summary within Deepgram's token limit; under 50 words the text is its own summary."""
     input_tokens = backend.count_tokens(text)
     limit = settings.read_max_input_tokens
     if input_tokens > limit:
@@ -108,9 +116,7 @@ async def read(request: Request) -> dict[str, Any]:
     results: dict[str, Any] = {}
     summary_info = None
     if query.get("summarize", "false").lower() in _TRUE:
-        summary, model, tokens_in, tokens_out = await run_in_threadpool(
-            _summary_of, document, request
-        )
+        summary, model, tokens_in, tokens_out = await _summary_of(document, request)
         results["summary"] = {"text": summary}
         summary_info = {
             "model_uuid": _model_uuid(model),
@@ -163,24 +169,27 @@ async def listen(request: Request) -> dict[str, Any]:
             url = (await _json_body(request)).get("url")
             if not isinstance(url, str) or not url:
                 raise ApiError(400, 'The JSON body needs a "url"', "Bad Request")
-            source: str = url
+            source: Path | str = media_source(
+                url, "url", request.app.state.store, request.state.key_id
+            )
             name = url
-        else:
-            source = str(Path(tmp) / "audio")
+        else:  # the raw body is the recording (its size is bounded by the request guard)
+            source = Path(tmp) / "audio"
             name = "the request body"
             size = 0
-            with open(source, "wb") as out:
+            with private_file(source) as out:
                 async for block in request.stream():
                     size += len(block)
-                    if size > settings.upload_max_bytes:
-                        raise ApiError(413, "The audio is larger than the upload limit")
                     out.write(block)
             if size == 0:
                 raise ApiError(
                     400, "The request body is empty: send audio or a JSON url", "Bad Request"
                 )
-        transcript = await run_in_threadpool(
-            transcribe, source, speaker_labels=diarize, language=language, name=name
+        turns: ModelTurns = request.app.state.model_turns
+        transcript = await turns.run(
+            "speech",
+            settings.workers,
+            lambda: transcribe(source, speaker_labels=diarize, language=language, name=name),
         )
     channel: dict[str, Any] = {
         "alternatives": [
@@ -210,8 +219,8 @@ async def listen(request: Request) -> dict[str, Any]:
     if query.get("summarize", "false").lower() in _TRUE:
         summary, model, tokens_in, tokens_out = ("", transcript.speech_model or "", 0, 0)
         if transcript.words:
-            summary, model, tokens_in, tokens_out = await run_in_threadpool(
-                _summary_of, transcript.labelled_text(), request
+            summary, model, tokens_in, tokens_out = await _summary_of(
+                transcript.labelled_text(), request
             )
         results["summary"] = {"result": "success", "short": summary}
         metadata["summary_info"] = {

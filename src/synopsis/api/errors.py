@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,8 @@ from ..errors import (
     SynopsisError,
     UnknownModelError,
 )
+
+log = logging.getLogger("synopsis.api")
 
 
 class ApiError(Exception):
@@ -106,6 +109,12 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         return error_response(request.url.path, 400, describe_validation(exc))
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        """A bug: logged with its traceback; the client gets its surface's shape, no details."""
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(request.url.path, 500, "Internal server error")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
 from ..llm.registry import get_registry
 from ..summarize.pipeline import validate_request
 from ..transcript import Transcript
-from .assemblyai import upload_id_of
 from .auth import require_key
 from .errors import ApiError
+from .sources import own_upload_id, upload_id_of
 
 router = APIRouter(prefix="/api")
 KeyId = Annotated[int | None, Depends(require_key)]
@@ -24,12 +26,19 @@ class SummaryRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, min_length=1)
-    transcript_id: str | None = None
-    upload_url: str | None = None
-    style: str = "bullets"
-    prompt: str | None = None
+    transcript_id: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    upload_url: str | None = Field(None, max_length=MAX_URL_LENGTH)
+    style: str = Field("bullets", max_length=MAX_NAME_CHARS)
+    prompt: str | None = Field(None, max_length=MAX_PROMPT_CHARS)
     schema_: dict[str, Any] | None = Field(None, alias="schema")
-    model: str | None = None
+    model: str | None = Field(None, max_length=MAX_NAME_CHARS)
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema_is_bounded(cls, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        if schema is not None and len(json.dumps(schema)) > MAX_SCHEMA_BYTES:
+            raise ValueError(f"the schema must be at most {MAX_SCHEMA_BYTES} bytes as JSON")
+        return schema
 
 
 @router.post("/summaries")
@@ -50,11 +59,12 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
             raise ApiError(400, f"Transcript is not completed (status: {row.status})")
         transcript = Transcript.from_dict(row.result)
     elif body.upload_url is not None:
-        upload_id = upload_id_of(body.upload_url)
-        upload = state.store.upload(upload_id, key_id) if upload_id else None
-        if upload is None:
+        if upload_id_of(body.upload_url) is None:
             raise ApiError(400, "upload_url must be an upload_url returned by POST /v2/upload")
-        media_path = upload.path
+        upload_id = own_upload_id(body.upload_url, "upload_url", state.store, key_id)
+        media_path = state.store.upload_file(upload_id, key_id) if upload_id else None
+        if media_path is None:
+            raise ApiError(400, "upload_url refers to an upload that does not exist")
     job = state.summaries.submit(
         key_id,
         text=body.text,

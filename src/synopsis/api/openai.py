@@ -1,4 +1,8 @@
-"""The LLM gateway (OpenAI-compatible): chat completions, plain and streamed, and the model list."""
+"""The LLM gateway (OpenAI-compatible): chat completions, plain and streamed, and the model list.
+
+Model calls wait their turn on the backend's FIFO queue (`concurrency.ModelTurns`), so requests
+run in arrival order and waiting requests hold no thread that health checks and reads need.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from ..gateway import ChatRequest, Gateway, sse
 from .auth import require_key
+from .concurrency import ModelTurns
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 
@@ -18,14 +23,22 @@ def gateway_of(request: Request) -> Gateway:
     return request.app.state.gateway
 
 
+def turns_of(request: Request) -> ModelTurns:
+    return request.app.state.model_turns
+
+
 @router.post("/chat/completions", response_model=None)
-def chat_completions(body: ChatRequest, request: Request) -> dict[str, Any] | StreamingResponse:
+async def chat_completions(
+    body: ChatRequest, request: Request
+) -> dict[str, Any] | StreamingResponse:
     gateway = gateway_of(request)
     chat = gateway.prepare(body)
     if not body.stream:
-        return gateway.complete(chat)
+        return await turns_of(request).run_model(chat.backend, gateway.complete, chat)
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    events = gateway.stream(chat, include_usage)
+    events = await turns_of(request).stream(
+        chat.backend, lambda: gateway.stream(chat, include_usage)
+    )
     return StreamingResponse(
         sse(events),
         media_type="text/event-stream",

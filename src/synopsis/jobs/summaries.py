@@ -12,6 +12,7 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..errors import SynopsisError
@@ -57,7 +58,7 @@ class SummaryJobs:
         *,
         text: str | None = None,
         transcript: Transcript | None = None,
-        media_path: str | None = None,
+        media_path: Path | None = None,
         style: str = "bullets",
         prompt: str | None = None,
         schema: dict[str, Any] | None = None,
@@ -88,7 +89,7 @@ class SummaryJobs:
         job: SummaryJob,
         text: str | None,
         transcript: Transcript | None,
-        media_path: str | None,
+        media_path: Path | None,
         options: dict[str, Any],
     ) -> None:
         def progress(stage: str, done: int, total: int) -> None:

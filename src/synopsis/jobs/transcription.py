@@ -7,10 +7,12 @@ The job reads the validated create body stored with the row. The deprecated `sum
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 from ..config import Settings
 from ..errors import InputError
+from ..fetch import parse_url
 from ..speech import transcribe
 from ..speech.models import first_available, requested_names
 from ..store.tables import TranscriptJob
@@ -73,13 +75,15 @@ class TranscriptionJob:
             result["chapters"] = self._chapters(transcript)
         return result
 
-    def _source(self, job: TranscriptJob) -> str:
+    def _source(self, job: TranscriptJob) -> Path | str:
+        """The caller's upload as a file, or the remote URL; never a path from the client."""
         if job.upload_id is None:
+            parse_url(job.audio_url, "audio_url")  # rows stored by older versions, too
             return job.audio_url
-        upload = self.store.upload(job.upload_id, job.key_id)
-        if upload is None:
+        path = self.store.upload_file(job.upload_id, job.key_id)
+        if path is None:
             raise InputError("the uploaded file is no longer available")
-        return upload.path
+        return path
 
     def _summary(self, transcript: Transcript, request: dict[str, Any]) -> str:
         if not transcript.words:

@@ -1,25 +1,66 @@
 """Webhook delivery: POST {"transcript_id", "status"} when a transcript completes or fails.
 
 As the hosted API documents: the caller's auth header is sent when given; a 2xx answer within the
-timeout counts as delivered; anything else is retried with exponential backoff, up to the attempt
+timeout counts as delivered (the timeout bounds the whole exchange, so a receiver trickling its
+answer does not count); anything else is retried with exponential backoff, up to the attempt
 limit, except a 4xx answer, which stops. The state lives in the store, so deliveries survive a
-restart. Every URL goes through the fetch guard.
+restart. Every URL goes through the fetch guard. One delivery's failure, whatever it is, is that
+delivery's: the loop logs it, records it and goes on.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
+import re
 import threading
 import time
 
 from ..config import Settings
-from ..errors import FetchError
-from ..fetch import FetchPolicy, open_url
+from ..errors import FetchError, InputError
+from ..fetch import FetchPolicy, open_url, parse_url
+from ..limits import MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS
 from ..store.transcripts import TranscriptStore
 
 log = logging.getLogger("synopsis.webhooks")
 MAX_BACKOFF_SECONDS = 300.0
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP header name (RFC 9110 token)
+_VISIBLE_ASCII = re.compile(r"[\x20-\x7e\t]*")
+# Headers that frame or route the request are ours to set, never the caller's.
+_RESERVED = frozenset(
+    "host content-length transfer-encoding connection keep-alive upgrade te trailer expect "
+    "content-type content-encoding proxy-authorization proxy-connection".split()
+)
+
+
+def webhook_request(request: dict) -> tuple[str, dict[str, str]]:
+    """The webhook URL and headers of a create body, or InputError saying what is wrong.
+
+    The one rule for webhook options, applied when a transcript is created and again before
+    each delivery (rows stored by older versions were never checked).
+    """
+    url = request.get("webhook_url")
+    parse_url(url, "webhook_url")
+    name = request.get("webhook_auth_header_name")
+    value = request.get("webhook_auth_header_value")
+    if name is None:
+        if value is not None:
+            raise InputError("webhook_auth_header_name is required with webhook_auth_header_value")
+        return url, {}
+    if value is None:
+        raise InputError("webhook_auth_header_value is required with webhook_auth_header_name")
+    if len(name) > MAX_HEADER_NAME_CHARS or not _TOKEN.fullmatch(name):
+        raise InputError(
+            f"webhook_auth_header_name must be an HTTP header name (letters, digits and "
+            f"-!#$%&'*+.^_`|~, at most {MAX_HEADER_NAME_CHARS} characters)"
+        )
+    if name.lower() in _RESERVED:
+        raise InputError(f"webhook_auth_header_name cannot be {name!r}: Synopsis sets it itself")
+    if len(value) > MAX_HEADER_VALUE_CHARS or not _VISIBLE_ASCII.fullmatch(value):
+        raise InputError(
+            f"webhook_auth_header_value must be printable ASCII without line breaks, at most "
+            f"{MAX_HEADER_VALUE_CHARS} characters"
+        )
+    return url, {name: value}
 
 
 class WebhookDispatcher:
@@ -27,9 +68,7 @@ class WebhookDispatcher:
         self.store = store
         self.attempts = settings.webhook_attempts
         self.backoff = settings.webhook_backoff_seconds
-        self.policy = dataclasses.replace(
-            FetchPolicy.from_settings(settings), timeout=settings.webhook_timeout
-        )
+        self.policy = FetchPolicy.for_webhooks(settings)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -45,12 +84,12 @@ class WebhookDispatcher:
         self._stop.set()
         self._wake.set()
         if self._thread:
-            self._thread.join(self.policy.timeout + 5)
+            self._thread.join(self.policy.deadline + 5)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                job = self.store.claim_webhook(hold_seconds=self.policy.timeout + 30)
+                job = self.store.claim_webhook(hold_seconds=self.policy.deadline + 30)
             except Exception:
                 log.exception("claiming a webhook failed")
                 job = None
@@ -58,18 +97,27 @@ class WebhookDispatcher:
                 self._wake.wait(0.5)
                 self._wake.clear()
                 continue
-            self.deliver(job.id, job.status, job.request, job.webhook_attempts)
+            try:
+                self.deliver(job.id, job.status, job.request, job.webhook_attempts)
+            except Exception:  # a bug in one delivery must not stop every other one
+                log.exception("webhook for %s failed unexpectedly", job.id)
+                try:
+                    self._record(job.id, None, job.webhook_attempts, retry=True)
+                except Exception:
+                    log.exception("recording the failed webhook for %s failed", job.id)
 
     def deliver(self, transcript_id: str, status: str, request: dict, attempt: int) -> None:
         """One attempt; records the status code and schedules the next try if there is one."""
-        headers = {}
-        name = request.get("webhook_auth_header_name")
-        if name and request.get("webhook_auth_header_value") is not None:
-            headers[name] = request["webhook_auth_header_value"]
+        try:
+            url, headers = webhook_request(request)
+        except InputError as exc:
+            log.warning("webhook for %s cannot be sent: %s", transcript_id, exc)
+            self._record(transcript_id, None, attempt, retry=False)
+            return
         code: int | None = None
         try:
             with open_url(
-                request["webhook_url"],
+                url,
                 self.policy,
                 method="POST",
                 json={"transcript_id": transcript_id, "status": status},
@@ -81,8 +129,13 @@ class WebhookDispatcher:
             log.warning("webhook for %s, attempt %d: %s", transcript_id, attempt, exc)
         if code is not None and 200 <= code < 300:
             self.store.record_webhook(transcript_id, code, "delivered", None)
-        elif (code is not None and 400 <= code < 500) or attempt >= self.attempts:
-            self.store.record_webhook(transcript_id, code, "failed", None)
         else:
+            self._record(transcript_id, code, attempt, retry=not (code and 400 <= code < 500))
+
+    def _record(self, transcript_id: str, code: int | None, attempt: int, retry: bool) -> None:
+        """A failed attempt: retried with backoff while attempts remain, else failed."""
+        if retry and attempt < self.attempts:
             delay = min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
             self.store.record_webhook(transcript_id, code, "pending", time.time() + delay)
+        else:
+            self.store.record_webhook(transcript_id, code, "failed", None)

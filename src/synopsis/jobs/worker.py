@@ -88,7 +88,12 @@ class WorkerPool:
                 self._wake.wait(IDLE_POLL_SECONDS)
                 self._wake.clear()
                 continue
-            self._process(job)
+            try:
+                self._process(job)
+            except Exception:  # e.g. the store failed while finishing: the lease lapses and
+                log.exception("job %s could not be finished", job.id)  # the job is retried
+                with self._lock:
+                    self._running.pop(job.id, None)
 
     def _process(self, job: TranscriptJob) -> None:
         with self._lock:

@@ -7,9 +7,9 @@ map step can run that many chunks at once; callers beyond that wait their turn i
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +29,14 @@ from .base import (
 )
 
 MIN_OUTPUT_TOKENS = 16
+
+
+class _Waiter:
+    """A caller waiting for a model instance; the releasing caller hands it over."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Event()
+        self.instance: Any = None
 
 
 def _import_llama() -> Any:
@@ -57,7 +65,8 @@ class EmbeddedBackend:
         self.context_size = spec.context or settings.llm_context
         self.max_concurrency = spec.max_concurrency or settings.llm_parallel
         self._on_assemble = on_assemble
-        self._free: queue.Queue[Any] = queue.Queue()
+        self._free: deque[Any] = deque()
+        self._waiting: deque[_Waiter] = deque()
         self._created = 0
         self._lock = threading.Lock()
         self._tokenizer: Any = None
@@ -94,10 +103,17 @@ class EmbeddedBackend:
 
     @contextmanager
     def _instance(self) -> Iterator[Any]:
-        """Borrow a loaded model, creating one while under the parallel limit, else waiting."""
+        """Borrow a loaded model, creating one while under the parallel limit, else waiting.
+
+        Strictly first come, first served: a returned instance goes straight to the longest
+        waiting caller, so a newcomer can never take it first.
+        """
         llama = None
+        waiter: _Waiter | None = None
         with self._lock:
-            if self._free.empty() and self._created < self.max_concurrency:
+            if self._free:
+                llama = self._free.popleft()
+            elif self._created < self.max_concurrency:
                 self._created += 1
                 try:
                     llama = self._load()
@@ -106,12 +122,22 @@ class EmbeddedBackend:
                     raise
                 if self._tokenizer is None:
                     self._tokenizer = llama
-        if llama is None:
-            llama = self._free.get()
+            else:
+                waiter = _Waiter()
+                self._waiting.append(waiter)
+        if waiter is not None:
+            waiter.ready.wait()
+            llama = waiter.instance
         try:
             yield llama
         finally:
-            self._free.put(llama)
+            with self._lock:
+                if self._waiting:
+                    handed = self._waiting.popleft()
+                    handed.instance = llama
+                    handed.ready.set()
+                else:
+                    self._free.append(llama)
 
     def warm_up(self) -> None:
         """Load the model now rather than on the first request."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import Settings, get_settings
 from ..errors import InputError
-from ..fetch import FetchPolicy, download
+from ..fetch import FetchPolicy, download, looks_like_url
 from ..media import SAMPLE_RATE, MediaSource, decode_audio
 from ..transcript import Transcript, utterances_of
 from .diarize import diarize
@@ -110,11 +110,13 @@ def transcribe(
     language = normalise_language(language)
 
     started = time.perf_counter()
+    warnings: list[str] = []
     with local_media(source, settings) as local_source:
         audio = decode_audio(
             local_source,
             lambda done, total: report("decode", int(done), int(total or done)),
             name=name or (source if isinstance(source, str) else None),
+            warnings=warnings,
         )
     duration = len(audio) / SAMPLE_RATE
     decoded = time.perf_counter()
@@ -151,19 +153,21 @@ def transcribe(
         speech_model=recognizer.name,
         speaker_labels=speaker_labels,
         utterances=utterances,
+        warnings=warnings,
     )
 
 
 @contextmanager
 def local_media(source: MediaSource, settings: Settings) -> Iterator[MediaSource]:
-    """A URL is downloaded through the fetch guard to a temporary file; anything else passes."""
-    if not (isinstance(source, str) and source.lower().startswith(("http://", "https://"))):
+    """A URL is downloaded through the fetch guard to a temporary file; anything else passes.
+
+    A string with an http(s) scheme is always treated as a URL, malformed or not (`http:/x`
+    is refused by the guard, never opened as the path `http:/x`).
+    """
+    if not (isinstance(source, str) and looks_like_url(source)):
         yield source
         return
-    policy = dataclasses.replace(
-        FetchPolicy.from_settings(settings), max_bytes=settings.media_max_bytes
-    )
     with tempfile.TemporaryDirectory(prefix="synopsis-") as tmp:
         target = Path(tmp) / "media"
-        download(source, target, policy)
+        download(source, target, FetchPolicy.for_media(settings))
         yield target

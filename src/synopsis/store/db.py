@@ -10,6 +10,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..files import FILE_MODE, private_dir
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -32,9 +34,22 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def private_sqlite_file(path: Path) -> None:
+    """The database, its folder and its -wal/-shm files readable by this user only.
+
+    SQLite gives the -wal and -shm files the database file's mode, so creating the database
+    0600 (and tightening one made by an older version) covers all three.
+    """
+    private_dir(path.parent)
+    path.touch(mode=FILE_MODE, exist_ok=True)
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(FILE_MODE)
+
+
 def open_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .tables import TranscriptJob, Upload
@@ -40,6 +41,33 @@ class TranscriptStore:
         with self.sessions() as session:
             row = session.get(Upload, upload_id)
             return row if row is not None and row.key_id == key_id else None
+
+    def upload_file(self, upload_id: str, key_id: int | None) -> Path | None:
+        """The file of this key's upload, if both the row and the file still exist."""
+        row = self.upload(upload_id, key_id)
+        if row is None or not Path(row.path).is_file():
+            return None
+        return Path(row.path)
+
+    def release_upload(self, upload_id: str, key_id: int | None) -> bool:
+        """Delete an upload (row and file) once no live transcript of its key uses it."""
+        with self.sessions.begin() as session:
+            row = session.get(Upload, upload_id)
+            if row is None or row.key_id != key_id:
+                return False
+            in_use = session.scalar(
+                select(
+                    exists().where(
+                        TranscriptJob.upload_id == upload_id, TranscriptJob.deleted.is_(False)
+                    )
+                )
+            )
+            if in_use:
+                return False
+            session.execute(delete(Upload).where(Upload.id == upload_id))
+            path = Path(row.path)
+        path.unlink(missing_ok=True)
+        return True
 
     # --- the API's reads and writes -----------------------------------------------------------
 
@@ -86,9 +114,11 @@ class TranscriptStore:
             if status:
                 query = query.where(TranscriptJob.status == status)
             for anchor_id, older in ((before_id, True), (after_id, False)):
-                if anchor_id:
+                if anchor_id:  # only this key's ids anchor a page: others read as unknown
                     anchor = session.scalar(
-                        select(TranscriptJob.seq).where(TranscriptJob.id == anchor_id)
+                        select(TranscriptJob.seq).where(
+                            TranscriptJob.id == anchor_id, TranscriptJob.key_id == key_id
+                        )
                     )
                     if anchor is None:
                         return []
