@@ -4,8 +4,11 @@ A reader stops at "The team discussed the budget and…". The rules are delibera
 - a line ending with "…" or "..." is cut off;
 - a line ending with a comma, colon, semicolon, dash, or a word that cannot end a sentence
   ("and", "the", "of", "to", ...) dangles;
-- an English line of four or more words with no verb-like word (an auxiliary, a common verb, or
-  a word ending in "ed") is a fragment. Lines in other scripts or languages skip this rule.
+- an English line of four or more words with no verb-like word is a fragment. Verb-like: an
+  auxiliary or common verb, a word ending in "ed" or "s" (plurals pass too: the rule would
+  rather miss a fragment than flag a sentence), a contraction, or the first word after
+  "Name:" (an action item starts with its verb). A line is English when at least a sixth of
+  its words are English function words; other lines skip this rule.
 Headings ("Decisions:", "## Key points") are not content and are never flagged.
 """
 
@@ -43,7 +46,9 @@ _VERBS = frozenset(
         "taken given known shown put let"
     ).split()
 )
-_ENGLISH = frozenset("the a an and of to is are was were in on for with will we it this".split())
+_ENGLISH = frozenset(
+    "the a an and of to is are was were in on for with will we it this that by from".split()
+)
 _WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|'(?:s|re|ll|d|ve)", re.IGNORECASE)
 MIN_FRAGMENT_WORDS = 4
 
@@ -59,8 +64,11 @@ def _why(line: str) -> str | None:
         return None
     if words[-1] in _DANGLING and stripped[-1:].isalpha():
         return f"ends with the dangling word {words[-1]!r}"
-    english = stripped.isascii() and any(w in _ENGLISH for w in words)
-    verbish = any(w in _VERBS or w.endswith("ed") or "'" in w for w in words)
+    english = sum(w in _ENGLISH for w in words) >= len(words) / 6
+    after_owner = re.match(r"^[^:]{1,40}:\s*([A-Za-z]+)", stripped)
+    verbish = any(w in _VERBS or w.endswith(("ed", "s")) or "'" in w for w in words) or bool(
+        after_owner
+    )
     if english and len(words) >= MIN_FRAGMENT_WORDS and not verbish:
         return "no verb"
     return None

@@ -44,7 +44,7 @@ def evaluate(
     source_words = len(text.words(source))
     summary_words = len(text.words(summary))
     evaluation = Evaluation(
-        unsupported=find_unsupported(summary, source),
+        unsupported=find_unsupported(summary, source, allowed="\n".join(text.headings(summary))),
         wrong_owners=(owners or OwnerCheck(source)).check(summary),
         incomplete_lines=incomplete_lines(summary),
         length_ratio=summary_words / source_words if source_words else 0.0,
@@ -55,6 +55,12 @@ def evaluate(
     )
     if judge_model is not None:
         registry = registry or get_registry()
-        backend = registry.backend(judge_model)
-        evaluation.judge = Judge(backend, registry, progress).run(source.strip(), summary)
+        spec = registry.resolve(judge_model)
+        judge = Judge(
+            registry.backend(spec.name),
+            registry.settings,
+            embedded=spec.backend == "embedded",
+            progress=progress,
+        )
+        evaluation.judge = judge.run(source.strip(), summary)
     return evaluation

@@ -19,6 +19,7 @@ from typing import Any
 
 import jsonschema
 
+from ..config import Settings
 from ..errors import ContextLengthError, OutputValidationError
 from ..llm.base import (
     ChatBackend,
@@ -28,7 +29,6 @@ from ..llm.base import (
     count_prompt_tokens,
     strip_reasoning,
 )
-from ..llm.registry import ModelRegistry
 from ..summarize.chunking import chunk_text
 from . import text
 
@@ -143,13 +143,14 @@ class Judge:
     def __init__(
         self,
         backend: ChatBackend,
-        registry: ModelRegistry,
+        settings: Settings,
+        *,
+        embedded: bool,
         progress: ProgressCallback | None = None,
     ) -> None:
         self.backend = backend
-        self.settings = registry.settings
-        spec = registry.resolve(backend.name)
-        self.embedded = spec.backend == "embedded"
+        self.settings = settings
+        self.embedded = embedded  # the note recommends an upstream judge instead
         self.progress = progress or (lambda stage, done, total: None)
         self.usage = Usage()
 

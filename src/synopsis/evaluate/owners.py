@@ -23,26 +23,38 @@ from . import text
 
 MIN_OVERLAP = 0.6  # share of a claim's content words its source sentence must contain
 MIN_CLAIM_WORDS = 2  # a claim of one content word matches too much of any source
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")
+# English, German and French words too common to tie a claim to one source sentence.
 _STOP = frozenset(
-    "the a an and or to of for in on at by with from this that will would should can i we you "
-    "be is are was it our my your their them they he she his her all any up out as".split()
+    (
+        "the a an and or to of for in on at by with from this that will would should can i we you "
+        "be is are was it our my your their them they he she his her all any up out as "
+        "der die das den dem des ein eine einen und oder zu im am auf mit von für ist sind wir "
+        "ich du sie es bis bitte dann "
+        "le la les un une des et ou de du au aux en pour sur avec est sont nous je tu il elle"
+    ).split()
 )
+_UPPER_NAME = r"(?=[A-ZÀ-ÖØ-Þ])[^\W\d_][^\W\d_'’-]*"
 _FIRST_PERSON = re.compile(
     r"\b(?:I(?:'ll|’ll| will| shall| can| am going to|'m going to|’m going to| take| volunteer)"
-    r"|[Ll]et me|I'd like to)\b"
+    r"|[Ll]et me|I'd like to"
+    r"|[Ii]ch (?:werde|kümmere|übernehme|mache|schreibe|schicke|kläre|frage|teste|bereite|rufe)"
+    r"|[Jj]e (?:vais|m'occupe|m’occupe|prépare|envoie|fais|relance|contacte|rédige|appelle)"
+    r")\b"
 )
 _NAMED_OWNER = re.compile(
-    r"\b([A-Z][a-z]+)(?: from (?:the )?[a-z]+| [A-Z][a-z]+)?,? "
+    rf"\b({_UPPER_NAME})(?: from (?:the )?[a-z]+| {_UPPER_NAME})?,? "
     r"(?:will|should|must|needs to|has to|is going to|is to|agreed to|can)\b"
 )
 _ADDRESSED = re.compile(
-    r"^(?:\w+, )?([A-Z][a-z]+), (?:you will|you'll|you’ll|please|can you|could you|would you"
-    r"|will you)\b"
+    rf"^(?:\w+[,.!] )?({_UPPER_NAME}), (?:you will|you'll|you’ll|please|can you|could you"
+    r"|would you|will you|kannst du|könntest du|\w+ du bitte|bitte|tu peux|peux-tu|pourrais-tu"
+    r"|vous pouvez|pouvez-vous)\b"
 )
 _NOT_NAMES = frozenset(
     "Then So And But Also Okay Fine Sure Good Great Yes No We You They It This That There "
-    "Everyone Someone Nobody Maybe Next Now Well Right".split()
+    "Everyone Someone Nobody Maybe Next Now Well Right Gut Prima Ja Nein Also Dann Bon Oui "
+    "Alors Merci".split()
 )
 _TITLES = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. speaker".split())
 _TASK_VERBS = (
@@ -56,7 +68,10 @@ _SAID_VERBS = (
     r"|decided|decides|announced|announces|confirmed|confirms|stated|states|insisted|claimed"
 )
 _TASK_SECTIONS = frozenset({"action items", "tasks", "next steps"})
-_DUE = re.compile(r"\s*\((?:due|by)\b[^)]*\)\s*\.?$", re.IGNORECASE)
+_DUE = re.compile(
+    r"\s*\((?:due|by|on|before|until|bis|am|avant|d'ici|pour)\b[^)]*\)\s*\.?$", re.IGNORECASE
+)
+_SUFFIX = re.compile(r"(?:'s|’s|ing|ed|es|s)$")
 
 
 @dataclass(frozen=True)
@@ -75,8 +90,14 @@ class WrongOwner:
         }
 
 
+def _stem(word: str) -> str:
+    """A crude English stem ("switching" → "switch"), enough to match a paraphrase's words."""
+    stem = _SUFFIX.sub("", word)
+    return stem if len(stem) >= 3 else word
+
+
 def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
 def labelled_sentences(source: str) -> list[tuple[str, str]]:

@@ -71,6 +71,16 @@ def lines(summary: str) -> list[Line]:
     return found
 
 
+def headings(summary: str) -> list[str]:
+    """The section headings of a summary: structure, not claims ("Kernpunkte:", "## Decisions")."""
+    found = [clean(raw).lstrip("#").strip() for raw in summary.splitlines() if is_heading(raw)]
+    for raw in summary.splitlines():
+        inline = _INLINE_SECTION.match(clean(raw))
+        if inline:
+            found.append(inline.group(1))
+    return found
+
+
 def sentences(line: str) -> list[str]:
     """The sentences of one line (just the line when it is one sentence)."""
     return split_sentences(line) or [line]
