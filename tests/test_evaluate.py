@@ -412,3 +412,9 @@ def test_quality_suite_references_have_full_recall(case):
     assert result.facts.invented == []
     assert result.facts.wrong_owner == []
     assert result.wrong_owners == []
+
+
+def test_spelled_out_numbers_in_the_source_are_supported():
+    source = "Siobhan: We used four hundred and thirty doses, for the over-sixty-fives mostly."
+    result = evaluate(source, "430 doses were used, mostly for people over 65. 500 are ordered.")
+    assert [term.text for term in result.unsupported] == ["500"]

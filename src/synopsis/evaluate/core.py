@@ -13,9 +13,15 @@ from . import text
 from .completeness import incomplete_lines
 from .facts import check_facts, load_facts
 from .judge import Judge, ProgressCallback
+from .numbers import spelled_numbers
 from .owners import OwnerCheck
 from .result import Evaluation
 from .rouge import rouge
+
+
+def _allowed(source: str, summary: str) -> str:
+    """Terms that are not claims: the summary's headings, the source's spelled-out numbers."""
+    return "\n".join([*text.headings(summary), *map(str, spelled_numbers(source))])
 
 
 def evaluate(
@@ -44,7 +50,7 @@ def evaluate(
     source_words = len(text.words(source))
     summary_words = len(text.words(summary))
     evaluation = Evaluation(
-        unsupported=find_unsupported(summary, source, allowed="\n".join(text.headings(summary))),
+        unsupported=find_unsupported(summary, source, allowed=_allowed(source, summary)),
         wrong_owners=(owners or OwnerCheck(source)).check(summary),
         incomplete_lines=incomplete_lines(summary),
         length_ratio=summary_words / source_words if source_words else 0.0,

@@ -67,6 +67,7 @@ _SAID_VERBS = (
     r"|pointed out|points out|asked|asks|wanted|wants|preferred|prefers|objected|questioned"
     r"|decided|decides|announced|announces|confirmed|confirms|stated|states|insisted|claimed"
 )
+_CLAIM_END = re.compile(r",\s*(?:which|who|whom|but|while|whereas|although|though)\b|;|\s+but\s+")
 _TASK_SECTIONS = frozenset({"action items", "tasks", "next steps"})
 _DUE = re.compile(
     r"\s*\((?:due|by|on|before|until|bis|am|avant|d'ici|pour)\b[^)]*\)\s*\.?$", re.IGNORECASE
@@ -161,6 +162,7 @@ class OwnerCheck:
             rf"(?<![\w])({alternation})(?:'s|’s)?\s+(?:(?:also|then|later|first|now)\s+)?"
             rf"(?:(?P<task>{_TASK_VERBS})|(?P<said>{_SAID_VERBS}))(?![\w])"
         )
+        self._anyone = re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
         self._pair = re.compile(rf"(?<![\w])(?:{alternation})\s+(?:and|&)\s+$")
 
     def check(self, summary: str) -> list[WrongOwner]:
@@ -189,13 +191,19 @@ class OwnerCheck:
             if self._pair.search(sentence[: match.start()]):
                 continue  # "Dana and Priya agreed": shared, not checked
             end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
-            claim = sentence[match.end() : end]
+            claim = self._own_part(sentence[match.end() : end])
             credited = self.people[match.group(1)]
             if match.group("task") or section in _TASK_SECTIONS:
                 wrong += self._task(sentence, credited, claim)
             else:
                 wrong += self._said(sentence, credited, claim)
         return wrong
+
+    def _own_part(self, claim: str) -> str:
+        """The claim up to a clause about someone else ("…, which Beatrix estimated …")."""
+        claim = _CLAIM_END.split(claim, maxsplit=1)[0]
+        other = self._anyone.search(claim)
+        return claim[: other.start()] if other else claim
 
     def _matching(self, claim: str) -> list[tuple[str, str]]:
         words = _content(claim)
