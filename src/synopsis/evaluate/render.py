@@ -80,11 +80,14 @@ def render(evaluation: Evaluation) -> RenderableType:
         )
     )
     if evaluation.rouge:
-        scores = "  ".join(
-            f"{name} P {s['precision']:.3f} R {s['recall']:.3f} F {s['fmeasure']:.3f}"
-            for name, s in evaluation.rouge.items()
-        )
-        parts.append(Text.assemble(("ROUGE  ", "bold"), scores))
+        parts.append(Text("ROUGE", style="bold"))
+        for name, score in evaluation.rouge.items():
+            parts.append(
+                Text(
+                    f"  {name:<7} P {score['precision']:.3f}  R {score['recall']:.3f}"
+                    f"  F {score['fmeasure']:.3f}"
+                )
+            )
     parts.extend(_facts(evaluation))
     verdict = evaluation.judge
     if verdict is not None:
