@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -52,12 +53,7 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
     state = request.app.state
     transcript = media_path = None
     if body.transcript_id is not None:
-        row = state.store.get(body.transcript_id, key_id)
-        if row is None:
-            raise ApiError(404, "Transcript not found")
-        if row.status != "completed" or not row.result:
-            raise ApiError(400, f"Transcript is not completed (status: {row.status})")
-        transcript = Transcript.from_dict(row.result)
+        transcript = _completed_transcript(request, body.transcript_id, key_id)
     elif body.upload_url is not None:
         if upload_id_of(body.upload_url) is None:
             raise ApiError(400, "upload_url must be an upload_url returned by POST /v2/upload")
@@ -78,9 +74,59 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
     return job.to_dict()
 
 
+def _completed_transcript(request: Request, transcript_id: str, key_id: int | None) -> Transcript:
+    row = request.app.state.store.get(transcript_id, key_id)
+    if row is None:
+        raise ApiError(404, "Transcript not found")
+    if row.status != "completed" or not row.result:
+        raise ApiError(400, f"Transcript is not completed (status: {row.status})")
+    return Transcript.from_dict(row.result)
+
+
 @router.get("/summaries/{job_id}")
 def get_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
     job = request.app.state.summaries.get(job_id, key_id)
     if job is None:
         raise ApiError(404, "Summary job not found")
     return job.to_dict()
+
+
+class EvaluationRequest(BaseModel):
+    """A summary to check against its source (`source` text or a completed `transcript_id`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str | None = Field(None, min_length=1)
+    transcript_id: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    summary: str = Field(min_length=1)
+    reference: str | None = None
+    facts: dict[str, Any] | None = None  # the facts file's content, never a path
+    judge_model: str | None = Field(None, max_length=MAX_NAME_CHARS)
+
+
+@router.post("/evaluations")
+async def create_evaluation(
+    body: EvaluationRequest, request: Request, key_id: KeyId
+) -> dict[str, Any]:
+    """Deterministic checks at once; with `judge_model`, the judge's turn on that model."""
+    from ..evaluate import evaluate
+
+    if (body.source is None) == (body.transcript_id is None):
+        raise ApiError(400, "give exactly one of source or transcript_id")
+    source: str | Transcript = body.source or ""
+    if body.transcript_id is not None:
+        source = _completed_transcript(request, body.transcript_id, key_id)
+
+    def run() -> dict[str, Any]:
+        return evaluate(
+            source,
+            body.summary,
+            reference=body.reference,
+            facts=body.facts,
+            judge_model=body.judge_model,
+        ).to_dict()
+
+    if body.judge_model is None:
+        return await to_thread.run_sync(run)
+    backend = get_registry().backend(body.judge_model)
+    return await request.app.state.model_turns.run_model(backend, run)
