@@ -1,4 +1,5 @@
 from synopsis.summarize.notes import Notes
+from synopsis.summarize.speakers import copied, entry, needs_condensing, spoken_by, trim
 
 SOURCE = "Dana: Priya, please send the invites by Friday. Marcus: I will fix the page."
 
@@ -56,3 +57,31 @@ def test_due_date_already_in_task_is_not_repeated():
         }
     )
     assert notes.render() == "Action items:\n- Priya: Send by Friday"
+
+
+TURNS = """Speaker A: Let's start. I will ask finance to approve the budget of $20,000.
+Speaker B: Agreed. I will send the release notes to the support team by Friday.
+Speaker A: Fine. Then Maria should finish the privacy review before March 5."""
+
+
+def test_who_said_what_entries_that_copy_or_run_on_need_condensing():
+    spoken = spoken_by(TURNS)
+    assert (
+        spoken["Speaker B"]
+        == "Agreed. I will send the release notes to the support team by Friday."
+    )
+    copy = "I will send the release notes to the support team by Friday."
+    assert copied(copy, spoken["Speaker B"]) and needs_condensing(copy, spoken["Speaker B"])
+    own = "Will send the support team the release notes by Friday."
+    assert not needs_condensing(own, spoken["Speaker B"])
+    assert needs_condensing("Reported things. " * 3, spoken["Speaker A"])  # three sentences
+    assert needs_condensing("word " * 41, spoken["Speaker A"])
+
+
+def test_trimmed_entries_keep_whole_sentences_without_filler():
+    assert trim("Agreed. Reported two crashes, both fixed. Fine. Will send the notes by Friday. More.") == (
+        "Reported two crashes, both fixed. Will send the notes by Friday."
+    )
+    long = "Reported that " + "the build passed, " * 14 + "and more."
+    assert trim(long).endswith("passed.") and len(trim(long).split()) <= 40
+    assert entry("Speaker A", "Speaker A reported the plan.") == "Reported the plan."

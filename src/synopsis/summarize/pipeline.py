@@ -35,8 +35,10 @@ from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns
 from .extractive import extract
 from .grounding import find_unsupported
-from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SPEAKERS_SCHEMA, Notes
+from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SAID_SCHEMA, SPEAKERS_SCHEMA, Notes
 from .result import Summary
+from .speakers import entry as speaker_entry
+from .speakers import needs_condensing, spoken_by, trim, without_filler
 
 log = logging.getLogger("synopsis.summarize")
 T = TypeVar("T")
@@ -46,6 +48,7 @@ ProgressCallback = Callable[[str, int, int], None]
 MIN_CHUNK_TOKENS = 256
 FACTS_BATCH_TOKENS = 1500
 CONDENSE_GROUP_TOKENS = 600
+SPEAKER_TURNS_TOKENS = 1500  # a speaker's turns up to this size are condensed from the source
 KEY_POINT_LIMIT = 7
 
 
@@ -245,6 +248,8 @@ class MapReduce:
             notes = Notes.merge(parts).grounded(text)
             limit = KEY_POINT_LIMIT if request.structured else None
             notes = self._condense(notes, kind, room, limit)
+            if request.style == "conversational":
+                notes = self._condense_speakers(notes, text, kind)
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
         data: Any = None
@@ -313,6 +318,9 @@ class MapReduce:
     ) -> Callable[[], Notes]:
         def job() -> Notes:
             if request.style == "conversational":
+                by_turns = self._speakers_from_turns(chunk, kind) if not note else None
+                if by_turns is not None:
+                    return by_turns
                 speakers = self._data(
                     styles.speakers_messages(chunk, kind, note),
                     SPEAKERS_SCHEMA,
@@ -360,6 +368,64 @@ class MapReduce:
                 self.warnings.append("key points were cut after condensing did not shorten them")
             notes = Notes(merged, notes.decisions, notes.action_items, notes.said)
         return notes
+
+    def _speaker_entry(self, speaker: str, material: str, kind: str) -> str:
+        """One speaker's entry of "who said what", condensed from `material`; asked once more,
+        with the first answer shown, when that answer copies the speaker or runs on."""
+        material = without_filler(material)
+        messages = styles.speaker_messages(speaker, material, kind)
+        said = ""
+        for _ in range(2):
+            data = self._data(messages, SAID_SCHEMA, styles.OUTPUT_TOKENS["speaker"])
+            said = speaker_entry(speaker, " ".join(str(data["said"]).split()))
+            if not needs_condensing(said, material):
+                break
+            messages = messages + [
+                {"role": "assistant", "content": json.dumps(data)},
+                {"role": "user", "content": styles.SPEAKER_AGAIN.format(speaker=speaker)},
+            ]
+        return said
+
+    def _speakers_from_turns(self, text: str, kind: str) -> Notes | None:
+        """Who said what, one call per speaker on their own turns, when every speaker's turns
+        are small enough; None otherwise (then one call covers all speakers of a chunk)."""
+        spoken = spoken_by(text)
+        count = self.backend.count_tokens
+        if not spoken or any(count(turns) > SPEAKER_TURNS_TOKENS for turns in spoken.values()):
+            return None
+        entries = [
+            {"speaker": speaker, "said": self._speaker_entry(speaker, turns, kind)}
+            for speaker, turns in spoken.items()
+        ]
+        return Notes.from_data(speakers={"speakers": entries})
+
+    def _condense_speakers(self, notes: Notes, text: str, kind: str) -> Notes:
+        """Ask again, per speaker, for entries that copy the speaker's turns or run on.
+
+        The speaker's own turns are condensed when they fit one small call (a long meeting's
+        speaker is condensed from their entries instead); what is still too long is trimmed to
+        its first whole sentences.
+        """
+        spoken = spoken_by(text)
+        said = {speaker: " ".join(entries) for speaker, entries in notes.said.items()}
+        todo = [s for s, entry in said.items() if needs_condensing(entry, spoken.get(s, ""))]
+
+        def job(speaker: str) -> Callable[[], str]:
+            turns = spoken.get(speaker, "")
+            fits = turns and self.backend.count_tokens(turns) <= SPEAKER_TURNS_TOKENS
+            material = turns if fits else said[speaker]
+            return lambda: self._speaker_entry(speaker, material, kind)
+
+        condensed = self._fan_out("condense speakers", [job(s) for s in todo]) if todo else []
+        for speaker, entry in zip(todo, condensed, strict=True):
+            tidy = Notes.from_data(speakers={"speakers": [{"speaker": speaker, "said": entry}]})
+            said[speaker] = " ".join(tidy.said.get(speaker, [])) or said[speaker]
+        return Notes(
+            notes.key_points,
+            notes.decisions,
+            notes.action_items,
+            {speaker: [trim(entry)] for speaker, entry in said.items()},
+        )
 
     def _condense_job(self, points: list[str], kind: str, limit: int) -> Callable[[], list[str]]:
         def job() -> list[str]:

@@ -43,9 +43,23 @@ Write the owner exactly as the text names them.{label_hint}
 - Write each task in a few words, starting with a verb.
 Leave a list empty when the {source} has nothing for it."""
 
-SPEAKERS = """For each speaker in the {source} above, in order of first appearance, say in one \
-sentence what they said, proposed or agreed to. Answer as JSON: a list "speakers" of objects with \
-"speaker" (the label exactly as in the transcript) and "said"."""
+_CONDENSED = """in your own words, in one or two plain sentences of at most 35 words in all, the \
+points {who} made: what they reported, proposed, decided or took on, with its numbers and dates. \
+Begin with a verb such as Reported, Proposed, Agreed or Will; no semicolons, no filler, and do \
+not quote or copy their sentences."""
+
+SPEAKERS = (
+    """For each speaker in the {source} above, in order of first appearance, sum up """
+    + _CONDENSED.format(who="they")
+    + """ Answer as JSON: a list "speakers" of objects with "speaker" (the label exactly as in \
+the transcript) and "said"."""
+)
+
+SPEAKER = (
+    """Above is everything {speaker} said in a {kind}. Sum up """
+    + _CONDENSED.format(who="{speaker}")
+    + """ Answer as JSON: {{"said": "..."}}."""
+)
 
 PART = "This is part {part} of {parts} of a longer {kind}; describe only this part.\n\n"
 
@@ -74,6 +88,7 @@ OUTPUT_TOKENS: dict[str, int] = {
     "points": 400,
     "facts": 700,
     "speakers": 500,
+    "speaker": 160,
     "condense": 500,
     "paragraph": 400,
     "headline": 40,
@@ -132,6 +147,16 @@ def speakers_messages(text: str, kind: str, part: str = "") -> list[Message]:
     return _messages(text, _label(kind), part + SPEAKERS.format(source=kind))
 
 
+def speaker_messages(speaker: str, spoken: str, kind: str) -> list[Message]:
+    """One speaker's turns, to be condensed into a short entry of "who said what"."""
+    return _messages(spoken, f"What {speaker} said", SPEAKER.format(speaker=speaker, kind=kind))
+
+
+SPEAKER_AGAIN = """That copies their sentences or runs too long. Write it again as at most two \
+sentences and 35 words in all, about {speaker} in the third person, in your own words. Answer as \
+JSON: {{"said": "..."}}."""
+
+
 def part_note(part: int, parts: int, kind: str) -> str:
     return PART.format(part=part, parts=parts, kind=kind) if parts > 1 else ""
 
@@ -171,6 +196,7 @@ def prompt_vocabulary(request: StyleRequest) -> str:
             POINTS,
             FACTS,
             SPEAKERS,
+            SPEAKER,
             *FINAL.values(),
             "Key points Decisions Action items Who said what Unassigned due",
             request.prompt or "",

@@ -1,0 +1,94 @@
+""" "Who said what" that condenses, checked against what each speaker actually said.
+
+Asked what each speaker said, a small model often copies the speaker's turns (ASR errors
+included) or runs on. A speaker's entry is accepted only when it is short (at most two sentences,
+about forty words) and mostly not a word-for-word copy of their turns; otherwise the pipeline
+asks again for that speaker alone, and trims what still runs on to its first whole sentences.
+A short transcript is condensed speaker by speaker from the start: a model given one speaker's
+turns cannot credit them with what another speaker said.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+
+MAX_WORDS = 40
+MAX_SENTENCES = 2
+MIN_POINT_WORDS = 4
+COPY_SHARE = 0.6  # share of an entry's word trigrams found verbatim in the speaker's turns
+_WORD = re.compile(r"[a-z0-9']+")
+_CLAUSE_END = re.compile(r"[;,]\s")
+
+
+def spoken_by(source: str) -> dict[str, str]:
+    """Each speaker's turns, joined, keyed by their label as written."""
+    spoken: dict[str, list[str]] = {}
+    if has_speaker_turns(source):
+        for turn in speaker_turns(source):
+            if SPEAKER_LINE.match(turn):
+                label, _, said = turn.partition(":")
+                spoken.setdefault(label.strip(), []).append(said.strip())
+    return {speaker: " ".join(turns) for speaker, turns in spoken.items()}
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def copied(said: str, spoken: str) -> bool:
+    """True when most of `said` is the speaker's own words, word for word."""
+    grams = _trigrams(said)
+    return bool(grams) and len(grams & _trigrams(spoken)) >= COPY_SHARE * len(grams)
+
+
+def too_long(said: str) -> bool:
+    return len(said.split()) > MAX_WORDS or len(split_sentences(said)) > MAX_SENTENCES
+
+
+def needs_condensing(said: str, spoken: str) -> bool:
+    return too_long(said) or copied(said, spoken)
+
+
+def _first_clauses(sentence: str) -> str:
+    """A sentence over the word limit cut after its last clause that fits, ended with a period."""
+    kept = ""
+    for match in _CLAUSE_END.finditer(sentence):
+        head = sentence[: match.start()].rstrip(" ,;")
+        if len(head.split()) > MAX_WORDS:
+            break
+        kept = head
+    return kept + "." if kept else sentence
+
+
+def without_filler(text: str) -> str:
+    """`text` without the short acknowledgements ("Agreed.", "One more thing.") that carry no
+    point, so neither the model nor a trimmed entry dwells on them."""
+    sentences = split_sentences(text)
+    kept = [s for s in sentences if len(s.split()) >= MIN_POINT_WORDS]
+    return " ".join(kept or sentences)
+
+
+def entry(speaker: str, said: str) -> str:
+    """The model's entry without a leading "Speaker A" (the line already names them)."""
+    if said.lower().startswith(speaker.lower() + " "):
+        said = said[len(speaker) + 1 :]
+        said = said[:1].upper() + said[1:]
+    return said
+
+
+def trim(said: str) -> str:
+    """The first whole sentences of `said` within the limits, filler left out; a first sentence
+    over the word limit keeps its first whole clauses."""
+    kept: list[str] = []
+    for sentence in split_sentences(without_filler(said)):
+        if kept and (
+            len(kept) == MAX_SENTENCES or len(" ".join([*kept, sentence]).split()) > MAX_WORDS
+        ):
+            break
+        kept.append(sentence)
+    if len(kept) == 1 and len(kept[0].split()) > MAX_WORDS:
+        return _first_clauses(kept[0])
+    return " ".join(kept)
