@@ -79,9 +79,16 @@ def test_who_said_what_entries_that_copy_or_run_on_need_condensing():
 
 
 def test_trimmed_entries_keep_whole_sentences_without_filler():
-    assert trim("Agreed. Reported two crashes, both fixed. Fine. Will send the notes by Friday. More.") == (
-        "Reported two crashes, both fixed. Will send the notes by Friday."
-    )
+    assert trim(
+        "Agreed. Reported two crashes, both fixed. Fine. Will send the notes by Friday. More."
+    ) == ("Reported two crashes, both fixed. Will send the notes by Friday.")
     long = "Reported that " + "the build passed, " * 14 + "and more."
     assert trim(long).endswith("passed.") and len(trim(long).split()) <= 40
     assert entry("Speaker A", "Speaker A reported the plan.") == "Reported the plan."
+
+
+def test_trim_turns_copied_first_person_sentences_around():
+    said = "Reported two crashes, both fixed. I will send the release notes by Friday."
+    assert trim(said, "Speaker B") == (
+        "Reported two crashes, both fixed. Will send the release notes by Friday."
+    )

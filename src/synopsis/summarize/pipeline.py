@@ -249,7 +249,7 @@ class MapReduce:
             limit = KEY_POINT_LIMIT if request.structured else None
             notes = self._condense(notes, kind, room, limit)
             if request.style == "conversational":
-                notes = self._condense_speakers(notes, text, kind)
+                notes = self._condense_speakers(notes, text, kind, ask=len(chunks) > 1)
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
         data: Any = None
@@ -370,21 +370,14 @@ class MapReduce:
         return notes
 
     def _speaker_entry(self, speaker: str, material: str, kind: str) -> str:
-        """One speaker's entry of "who said what", condensed from `material`; asked once more,
-        with the first answer shown, when that answer copies the speaker or runs on."""
-        material = without_filler(material)
-        messages = styles.speaker_messages(speaker, material, kind)
-        said = ""
-        for _ in range(2):
-            data = self._data(messages, SAID_SCHEMA, styles.OUTPUT_TOKENS["speaker"])
-            said = speaker_entry(speaker, " ".join(str(data["said"]).split()))
-            if not needs_condensing(said, material):
-                break
-            messages = messages + [
-                {"role": "assistant", "content": json.dumps(data)},
-                {"role": "user", "content": styles.SPEAKER_AGAIN.format(speaker=speaker)},
-            ]
-        return said
+        """One speaker's entry of "who said what", condensed from `material` (filler left out).
+
+        Asking again with the first answer shown was tried: greedy decoding repeats the same
+        answer, so what still copies or runs on is cleaned deterministically (`speakers.trim`).
+        """
+        messages = styles.speaker_messages(speaker, without_filler(material), kind)
+        data = self._data(messages, SAID_SCHEMA, styles.OUTPUT_TOKENS["speaker"])
+        return speaker_entry(speaker, " ".join(str(data["said"]).split()))
 
     def _speakers_from_turns(self, text: str, kind: str) -> Notes | None:
         """Who said what, one call per speaker on their own turns, when every speaker's turns
@@ -399,16 +392,19 @@ class MapReduce:
         ]
         return Notes.from_data(speakers={"speakers": entries})
 
-    def _condense_speakers(self, notes: Notes, text: str, kind: str) -> Notes:
-        """Ask again, per speaker, for entries that copy the speaker's turns or run on.
+    def _condense_speakers(self, notes: Notes, text: str, kind: str, ask: bool) -> Notes:
+        """Entries that copy the speaker's turns or run on are asked for again, per speaker, when
+        `ask` (they came from chunks of a long input; a short one was already done per speaker).
 
         The speaker's own turns are condensed when they fit one small call (a long meeting's
-        speaker is condensed from their entries instead); what is still too long is trimmed to
-        its first whole sentences.
+        speaker is condensed from their entries instead); every entry is then trimmed to whole
+        sentences, first-person copies turned around (`speakers.trim`).
         """
         spoken = spoken_by(text)
         said = {speaker: " ".join(entries) for speaker, entries in notes.said.items()}
-        todo = [s for s, entry in said.items() if needs_condensing(entry, spoken.get(s, ""))]
+        todo = [
+            s for s, entry in said.items() if ask and needs_condensing(entry, spoken.get(s, ""))
+        ]
 
         def job(speaker: str) -> Callable[[], str]:
             turns = spoken.get(speaker, "")
@@ -424,7 +420,7 @@ class MapReduce:
             notes.key_points,
             notes.decisions,
             notes.action_items,
-            {speaker: [trim(entry)] for speaker, entry in said.items()},
+            {speaker: [trim(entry, speaker)] for speaker, entry in said.items()},
         )
 
     def _condense_job(self, points: list[str], kind: str, limit: int) -> Callable[[], list[str]]:

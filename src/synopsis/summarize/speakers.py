@@ -2,8 +2,9 @@
 
 Asked what each speaker said, a small model often copies the speaker's turns (ASR errors
 included) or runs on. A speaker's entry is accepted only when it is short (at most two sentences,
-about forty words) and mostly not a word-for-word copy of their turns; otherwise the pipeline
-asks again for that speaker alone, and trims what still runs on to its first whole sentences.
+about forty words) and mostly not a word-for-word copy of their turns; otherwise (long inputs,
+whose entries come from chunks) the pipeline asks again for that speaker alone. Whatever still
+runs on is trimmed to its first whole sentences, and a copied "I will …" reads "Will …".
 A short transcript is condensed speaker by speaker from the start: a model given one speaker's
 turns cannot credit them with what another speaker said.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+from .commitments import parse
 
 MAX_WORDS = 40
 MAX_SENTENCES = 2
@@ -79,11 +81,21 @@ def entry(speaker: str, said: str) -> str:
     return said
 
 
-def trim(said: str) -> str:
-    """The first whole sentences of `said` within the limits, filler left out; a first sentence
-    over the word limit keeps its first whole clauses."""
+def _third_person(sentence: str, speaker: str) -> str:
+    """A copied "I will send the notes." as "Will send the notes." (the line names the speaker)."""
+    found = parse(sentence, speaker)
+    if len(found) != 1 or found[0].owner != speaker or not sentence.lstrip().startswith("I"):
+        return sentence
+    task = found[0].task
+    return "Will " + task[:1].lower() + task[1:]
+
+
+def trim(said: str, speaker: str = "") -> str:
+    """The first whole sentences of `said` within the limits, filler left out and first-person
+    copies turned around; a first sentence over the word limit keeps its first whole clauses."""
     kept: list[str] = []
     for sentence in split_sentences(without_filler(said)):
+        sentence = _third_person(sentence, speaker) if speaker else sentence
         if kept and (
             len(kept) == MAX_SENTENCES or len(" ".join([*kept, sentence]).split()) > MAX_WORDS
         ):

@@ -152,11 +152,6 @@ def speaker_messages(speaker: str, spoken: str, kind: str) -> list[Message]:
     return _messages(spoken, f"What {speaker} said", SPEAKER.format(speaker=speaker, kind=kind))
 
 
-SPEAKER_AGAIN = """That copies their sentences or runs too long. Write it again as at most two \
-sentences and 35 words in all, about {speaker} in the third person, in your own words. Answer as \
-JSON: {{"said": "..."}}."""
-
-
 def part_note(part: int, parts: int, kind: str) -> str:
     return PART.format(part=part, parts=parts, kind=kind) if parts > 1 else ""
 
