@@ -391,6 +391,8 @@ def write_report(
     out.append(f"- Date: {header['date']} (started), last written {header['now']}")
     out.append(f"- Machine: {header['machine']} (shared with other work: times are indicative)")
     out.append(f"- Code: {header['code']}")
+    if header.get("resumed"):
+        out.append(f"- Resumed: {header['resumed']}")
     finished = {(r.case, r.style, r.model) for r in rows}
     missing = [p for p in plan if p not in finished]
     status = "complete" if done and not missing else ("stopped" if done else "in progress")
@@ -558,6 +560,12 @@ def main() -> None:
     parser.add_argument("--judge-model", default=None, help="also run the LLM judge (slow)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs/quality.md")
     parser.add_argument("--json", type=Path, default=None, help="every row, with its summary")
+    parser.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        help="a --json file of an earlier run: its rows are kept and those runs are not repeated",
+    )
     args = parser.parse_args()
     unknown = [s for s in args.styles if s not in STYLES]
     if unknown:
@@ -595,6 +603,16 @@ def main() -> None:
         console.print(f"loaded {backend.name} in {time.perf_counter() - started:.1f} s")
 
     rows: list[Row] = []
+    if args.resume:
+        earlier = json.loads(args.resume.read_text(encoding="utf-8"))
+        wanted = set(plan)
+        rows = [Row(**r) for r in earlier["rows"] if (r["case"], r["style"], r["model"]) in wanted]
+        header["resumed"] = (
+            f"{len(rows)} rows kept from the run started {earlier.get('date', '?')} "
+            f"(`{earlier.get('command', '?')}`, {earlier.get('code', '?')})"
+        )
+        console.print(f"resuming: {header['resumed']}")
+    already = {(r.case, r.style, r.model) for r in rows}
     by_name = {c.name: c for c in cases}
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
@@ -608,6 +626,8 @@ def main() -> None:
     bench_started = time.perf_counter()
     try:
         for i, (name, style, model) in enumerate(plan, 1):
+            if (name, style, model) in already:
+                continue
             case = by_name[name]
             if style == BASELINE:
                 row = run_baseline(case, model, args.judge_model)
