@@ -15,11 +15,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import numpy as np
 import pytest
 
 from .helpers import LoopbackServer
 from .server_helpers import ServerProcess
-from .speech_helpers import SPEECH
+from .speech_helpers import SPEECH, wav_bytes
 
 JSON_LIMIT = 200_000
 
@@ -35,6 +36,7 @@ def server(tmp_path_factory):
             "SYNOPSIS_FETCH_DEADLINE_SECONDS": "4",
             "SYNOPSIS_WEBHOOK_TIMEOUT": "2",
             "SYNOPSIS_WEBHOOK_ATTEMPTS": "2",
+            "SYNOPSIS_MEDIA_MAX_SECONDS": "60",
         },
     ).start()
     yield process
@@ -101,7 +103,7 @@ class Receiver:
         return False
 
 
-def poison(server: ServerProcess, request: dict) -> str:
+def poison(server: ServerProcess, request: dict, key_id: int = 1) -> str:
     """A finished transcript whose stored webhook options no check ever saw (an older
     version's row), due for delivery now."""
     transcript_id = f"poisoned-{len(request)}-{time.monotonic_ns()}"
@@ -109,9 +111,9 @@ def poison(server: ServerProcess, request: dict) -> str:
         db.execute(
             "INSERT INTO transcripts (id, key_id, status, audio_url, request, created, completed,"
             " attempts, deleted, webhook_state, webhook_attempts, webhook_next_at)"
-            " VALUES (?, 1, 'completed', ?, ?, '2026-01-01 00:00:00.000000',"
+            " VALUES (?, ?, 'completed', ?, ?, '2026-01-01 00:00:00.000000',"
             " '2026-01-01 00:00:01.000000', 1, 0, 'pending', 0, 0)",
-            (transcript_id, request["audio_url"], json.dumps(request)),
+            (transcript_id, key_id, request["audio_url"], json.dumps(request)),
         )
     return transcript_id
 
@@ -133,6 +135,11 @@ def poison(server: ServerProcess, request: dict) -> str:
         (
             {"webhook_url": "http://x.test/h", "webhook_auth_header_name": "X-Key",
              "webhook_auth_header_value": "a\r\nX-Injected: 1"},
+            "webhook_auth_header_value must be printable ASCII",
+        ),
+        (
+            {"webhook_url": "http://x.test/h", "webhook_auth_header_name": "X-Key",
+             "webhook_auth_header_value": "trailing "},
             "webhook_auth_header_value must be printable ASCII",
         ),
         (
@@ -487,3 +494,142 @@ def test_health_stays_fast_and_chat_requests_run_in_arrival_order(server):
     assert len(health) >= 5 and max(health) < 1.0, health
     order = sorted(finished, key=finished.get)
     assert order == list(range(45)), order
+
+
+def test_receivers_that_never_answer_delay_only_their_own_key(server, other_key):
+    tarpit = Trickle(b"", 0)  # accepts the connection and never answers
+    tarpit.http.routes["/slow"] = lambda request: time.sleep(30)
+    receiver = Receiver()
+    try:
+        for _ in range(5):
+            poison(server, {"audio_url": "http://x.test/a", "webhook_url": tarpit.url})
+        url = upload(server, (SPEECH / "monologue_scot.wav").read_bytes(), key=other_key)
+        body = {"audio_url": url, "webhook_url": receiver.http.url("/hook")}
+        theirs = create(server, body, key=other_key).json()["id"]
+        server.wait_for(theirs, key=other_key)
+        completed = time.monotonic()
+        assert receiver.wait_for(theirs, timeout=30)
+        assert time.monotonic() - completed < 1.5  # not behind the tarpit's 2 s timeouts
+    finally:
+        receiver.http.close()
+        tarpit.http.close()
+
+
+# --- what the audit found after the first round of fixes ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": {"a": {"$ref": "#/properties/a"}}},
+        {"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/a"}}},
+        {"type": "string", "minLength": 1_000_000_000},
+        {"type": "array", "items": {"type": "string"}, "minItems": 10**9},
+        {"type": "string", "pattern": "a{100000}"},
+    ],
+)
+def test_schemas_that_would_crash_the_grammar_are_400(server, schema):
+    chat = httpx.post(
+        f"{server.url}/v1/chat/completions",
+        json={"model": "fast", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}],
+              "response_format": {"type": "json_schema", "json_schema": {"name": "r",
+                                  "schema": schema}}},
+        headers=server.headers(), timeout=60,
+    )  # fmt: skip
+    assert chat.status_code == 400, chat.text
+    assert chat.json()["error"]["type"] == "invalid_request_error"
+    summary = httpx.post(
+        f"{server.url}/api/summaries",
+        json={"text": "hello there", "style": "json", "schema": schema},
+        headers=server.headers(),
+    )
+    assert summary.status_code == 400, summary.text
+    assert httpx.get(f"{server.url}/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000,
+        b'{"url": "\xff"}',
+        b'{"text": ' + b"9" * 5000 + b"}",
+        b'{"url": "http://a/\\ud800"}',
+        b'{"text": "hi \\ud800 there"}',
+    ],
+)
+def test_malformed_read_bodies_are_400_and_keep_the_connection_usable(server, raw):
+    with httpx.Client(headers={"authorization": f"Token {server.key}"}) as client:
+        answer = client.post(
+            f"{server.url}/v1/read?summarize=true&language=en",
+            content=raw,
+            headers={"content-type": "application/json"},
+        )
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["err_code"] and answer.json()["err_msg"]
+        assert client.get(f"{server.url}/v1/models").status_code == 200  # same connection
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"messages": [{"role": "user", "content": "hi \ud800"}]},
+        {"messages": [{"role": "user", "content": "hi"}], "stop": ["\ud800"]},
+        {"messages": [{"role": "user", "content": "hi"}], "stop": ["x"] * 5},
+        {"messages": [{"role": "user", "content": "hi"}], "model": "m" * 300},
+        {"messages": [{"role": "user", "content": "hi"}], "max_tokens": 10**30},
+    ],
+)
+def test_malformed_chat_bodies_are_400(server, body):
+    raw = json.dumps({"model": "fast", **body})  # a lone surrogate becomes the escape \ud800
+    answer = httpx.post(
+        f"{server.url}/v1/chat/completions",
+        content=raw,
+        headers={**server.headers(), "content-type": "application/json"},
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["message"]
+
+
+def test_an_abandoned_stream_stops_generating(server):
+    chat = f"{server.url}/v1/chat/completions"
+    count = [{"role": "user", "content": "Count from 1 to 1000, one per line."}]
+    long = {"model": "fast", "max_tokens": 400, "stream": True, "messages": count}
+    with httpx.stream("POST", chat, json=long, headers=server.headers(), timeout=60) as stream:
+        lines = stream.iter_lines()
+        for _ in range(6):
+            next(lines)
+    started = time.monotonic()
+    short = {"model": "fast", "max_tokens": 1, "messages": [{"role": "user", "content": "Hi"}]}
+    answer = httpx.post(chat, json=short, headers=server.headers(), timeout=120)
+    assert answer.status_code == 200
+    assert time.monotonic() - started < 5  # not after the 400 tokens nobody reads
+
+
+def test_recordings_over_the_duration_limit_are_refused(server):
+    seventy_seconds = wav_bytes(np.zeros(70 * 16_000, dtype=np.float32))
+    done = server.wait_for(
+        create(server, {"audio_url": upload(server, seventy_seconds)}).json()["id"]
+    )
+    assert done["status"] == "error" and "longer than the limit of 60 s" in done["error"]
+
+
+def test_listen_reads_json_whatever_the_content_type_case(server):
+    answer = httpx.post(
+        f"{server.url}/v1/listen",
+        content=b'{"url": "/etc/passwd"}',
+        headers={"authorization": server.key, "content-type": "Application/JSON"},
+    )
+    assert answer.status_code == 400 and "http or https" in answer.json()["err_msg"]
+
+
+def test_one_key_cannot_queue_unbounded_summary_jobs(server, other_key):
+    answers = [
+        httpx.post(
+            f"{server.url}/api/summaries",
+            json={"text": f"Note {i}: the meeting moved to Friday.", "style": "headline",
+                  "model": "fast"},
+            headers=server.headers(other_key),
+        ).status_code
+        for i in range(25)
+    ]  # fmt: skip
+    assert answers[:20] == [200] * 20 and 429 in answers[20:], answers

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     webhook_timeout: float = 10.0  # the whole exchange: connect, send, and the answer's headers
     webhook_attempts: int = 10
     webhook_backoff_seconds: float = 2.0  # doubles per attempt, capped at 5 minutes
+    # deliveries in flight at once, and per key, so a slow receiver delays only its own key
+    webhook_concurrency: int = 8
+    webhook_concurrency_per_key: int = 2
 
     # guarded fetcher: `fetch_timeout` bounds connecting and each read; the deadlines bound a
     # whole fetch (redirects included); media must also average the minimum rate after the
@@ -112,8 +115,10 @@ class Settings(BaseSettings):
     media_fetch_min_bytes_per_second: float = 16 * 1024
     fetch_max_bytes: int = 50 * 1024 * 1024
     fetch_allowlist: str = ""
-    # audio and video (downloads and uploads) are larger than documents
+    # audio and video (downloads and uploads) are larger than documents; decoding holds about
+    # 0.1 MB of memory per second of audio whatever the file's size, hence a duration limit too
     media_max_bytes: int = 2 * 1024 * 1024 * 1024
+    media_max_seconds: float = 4 * 3600.0
 
     @field_validator(
         "llm_threads",
@@ -125,6 +130,8 @@ class Settings(BaseSettings):
         "speech_batch_size",
         "workers",
         "webhook_attempts",
+        "webhook_concurrency",
+        "webhook_concurrency_per_key",
     )
     @classmethod
     def _positive(cls, value: int) -> int:

@@ -45,3 +45,7 @@ class BackendError(SynopsisError):
 
 class OutputValidationError(SynopsisError):
     """The model's output did not satisfy the requested schema, even after a retry."""
+
+
+class BusyError(SynopsisError):
+    """Too much work is already waiting for this caller; try again once some of it is done."""

@@ -14,26 +14,31 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .config import Settings
 from .errors import InputError, SynopsisError, UnknownModelError
+from .limits import MAX_NAME_CHARS, MAX_STOP_CHARS, MAX_STOP_SEQUENCES, clean_text
 from .llm.base import ChatBackend, GenerationOptions, Message
 from .llm.registry import ModelRegistry
+from .llm.schemas import check_schema
+
+Text = Annotated[str, AfterValidator(clean_text)]
+Stop = Annotated[str, StringConstraints(max_length=MAX_STOP_CHARS), AfterValidator(clean_text)]
 
 
 class TextPart(BaseModel):
     type: Literal["text"]
-    text: str
+    text: Text
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     role: Literal["system", "developer", "user", "assistant"]
-    content: str | list[TextPart] | None = None
+    content: Text | list[TextPart] | None = None
 
 
 class JsonSchemaFormat(BaseModel):
@@ -58,13 +63,13 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    model: str = Field(min_length=1)
+    model: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
     messages: list[ChatMessage] = Field(min_length=1)
     max_tokens: int | None = Field(None, ge=1)
     max_completion_tokens: int | None = Field(None, ge=1)
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, gt=0, le=1)
-    stop: str | list[str] | None = None
+    stop: Stop | Annotated[list[Stop], Field(max_length=MAX_STOP_SEQUENCES)] | None = None
     seed: int | None = None
     n: int | None = Field(None, ge=1, le=1)
     stream: bool | None = False
@@ -115,12 +120,21 @@ class Gateway:
                 if request.response_format.json_schema is None:
                     raise InputError("response_format json_schema needs a json_schema object")
                 schema = request.response_format.json_schema.schema_
+                check_schema(schema)  # a recursive or unbounded schema crashed llama.cpp
             json_object = request.response_format.type == "json_object"
         stop = [request.stop] if isinstance(request.stop, str) else request.stop
-        options = GenerationOptions(
-            max_tokens=request.max_completion_tokens
+        max_tokens = (
+            request.max_completion_tokens
             or request.max_tokens
-            or self.settings.llm_max_output_tokens,
+            or self.settings.llm_max_output_tokens
+        )
+        if max_tokens > backend.context_size:
+            raise InputError(
+                f"max_tokens is too large: {max_tokens}; model {backend.name!r} has a context of "
+                f"{backend.context_size} tokens"
+            )
+        options = GenerationOptions(
+            max_tokens=max_tokens,
             temperature=1.0 if request.temperature is None else request.temperature,
             top_p=1.0 if request.top_p is None else request.top_p,
             stop=stop,
@@ -172,14 +186,19 @@ class Gateway:
             }
 
         def chunks() -> Iterator[dict[str, Any]]:
-            yield chunk({"role": "assistant", "content": ""})
-            for delta in itertools.chain((first,), deltas):
-                if delta.text:
-                    yield chunk({"content": delta.text})
-                if delta.finish_reason is not None:
-                    yield chunk({}, delta.finish_reason)
-                    if include_usage and delta.usage is not None:
-                        yield {**chunk({}), "choices": [], "usage": _usage(delta.usage)}
+            try:
+                yield chunk({"role": "assistant", "content": ""})
+                for delta in itertools.chain((first,), deltas):
+                    if delta.text:
+                        yield chunk({"content": delta.text})
+                    if delta.finish_reason is not None:
+                        yield chunk({}, delta.finish_reason)
+                        if include_usage and delta.usage is not None:
+                            yield {**chunk({}), "choices": [], "usage": _usage(delta.usage)}
+            finally:
+                close = getattr(deltas, "close", None)
+                if close is not None:  # closing early (the client left) frees the model now
+                    close()
 
         return chunks()
 

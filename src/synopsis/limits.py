@@ -23,3 +23,17 @@ MAX_PROMPT_CHARS = 10_000  # instructions for the custom style or added to anoth
 MAX_SCHEMA_BYTES = 32_768  # a JSON Schema for the json style, serialised
 MAX_NAME_CHARS = 200  # model names, styles, language codes and other short strings
 MAX_SPEECH_MODELS = 10  # entries of a speech_models preference list
+MAX_STOP_SEQUENCES = 4  # as OpenAI's API allows
+MAX_STOP_CHARS = 200
+
+
+def clean_text(value: str) -> str:
+    """Text a model or a URL can take: no lone surrogates ("\\ud800" is valid JSON, but no
+    tokenizer or encoder can represent it, and it failed deep inside them)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"contains an invalid character at position {exc.start} (a lone surrogate)"
+        ) from None
+    return value

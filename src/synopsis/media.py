@@ -133,17 +133,22 @@ def decode_audio(
     progress: Callable[[float, float | None], None] | None = None,
     name: str | None = None,
     warnings: list[str] | None = None,
+    max_seconds: float | None = None,
 ) -> np.ndarray:
     """The first audio stream as 16 kHz mono float32 in [-1, 1].
 
     `progress(seconds_decoded, total_seconds_or_None)` is called as packets are decoded; `name`
     is how errors refer to the input (default: its path). A recording that ends early (cut
     mid-frame, or shorter than its header declares) still decodes; pass a list as `warnings`
-    to be told, in words a user can act on.
+    to be told, in words a user can act on. Memory grows with the duration, not the file size
+    (an hour of silence is a 656 KB FLAC and 1 GB of samples), so `max_seconds` is checked
+    against the declared duration and again while decoding.
     """
     name = name or _describe(source)
     with _open(source, name) as container:
         total = _info(container).duration
+        if max_seconds and total and total > max_seconds:
+            raise _too_long(name, max_seconds)
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         pieces: list[np.ndarray] = []
@@ -158,6 +163,8 @@ def decode_audio(
                     for out in resampler.resample(frame):
                         pieces.append(out.to_ndarray().reshape(-1))
                         decoded += out.samples
+                if max_seconds and decoded > max_seconds * SAMPLE_RATE:
+                    raise _too_long(name, max_seconds)
                 if progress:
                     progress(decoded / SAMPLE_RATE, total)
             for out in resampler.resample(None):
@@ -183,6 +190,13 @@ def decode_audio(
     samples = np.concatenate(pieces).astype(np.float32)
     samples /= 32768.0
     return samples
+
+
+def _too_long(name: str, max_seconds: float) -> MediaError:
+    return MediaError(
+        f"{name} is longer than the limit of {max_seconds:g} s of audio "
+        f"(SYNOPSIS_MEDIA_MAX_SECONDS); split it or raise the limit"
+    )
 
 
 def _ends_early(

@@ -211,8 +211,8 @@ def list_transcripts(
     key_id: KeyId,
     limit: Annotated[int, Query(ge=1, le=200)] = 10,
     status: Literal["queued", "processing", "completed", "error"] | None = None,
-    before_id: str | None = None,
-    after_id: str | None = None,
+    before_id: Annotated[str | None, Query(max_length=MAX_NAME_CHARS)] = None,
+    after_id: Annotated[str | None, Query(max_length=MAX_NAME_CHARS)] = None,
 ) -> dict[str, Any]:
     rows = store_of(request).page(key_id, limit, status, before_id, after_id)
     base = f"{base_url(request)}/v2/transcript"

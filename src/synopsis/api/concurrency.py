@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import anyio
 from anyio import to_thread
+from starlette.requests import Request
 
 T = TypeVar("T")
 _DONE = object()
@@ -38,11 +39,15 @@ class ModelTurns:
     async def run_model(self, backend: Any, function: Callable[..., T], *args: Any) -> T:
         return await self.run(backend.name, backend.max_concurrency, function, *args)
 
-    async def stream(self, backend: Any, start: Callable[[], Iterator[T]]) -> AsyncIterator[T]:
+    async def stream(
+        self, backend: Any, start: Callable[[], Iterator[T]], request: Request
+    ) -> AsyncIterator[T]:
         """An iterator made by `start()` and read in threads, holding the turn to its end.
 
         The first item is read before this returns, so an error (a prompt too long) surfaces
-        while a proper error status can still be sent.
+        while a proper error status can still be sent. When the client goes away the iterator is
+        closed (which frees the model instance) and the turn passes on: an abandoned stream
+        must not keep generating for nobody.
         """
         turn = self._turn(backend.name, backend.max_concurrency)
         await turn.acquire()
@@ -56,10 +61,14 @@ class ModelTurns:
         async def rest() -> AsyncIterator[T]:
             try:
                 item = first
-                while item is not _DONE:
+                while item is not _DONE and not await request.is_disconnected():
                     yield item  # type: ignore[misc]
                     item = await to_thread.run_sync(next, items, _DONE)
             finally:
+                with anyio.CancelScope(shield=True):
+                    close = getattr(items, "close", None)
+                    if close is not None:
+                        await to_thread.run_sync(close)
                 turn.release()
 
         return rest()

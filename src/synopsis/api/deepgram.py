@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ..fetch import FetchPolicy, fetch
 from ..files import private_file
 from ..inputs import decode_text
+from ..limits import clean_text
 from ..llm.registry import get_registry
 from ..speech import transcribe
 from ..summarize import summarize
@@ -94,6 +95,8 @@ async def _json_body(request: Request) -> dict[str, Any]:
         body = json.loads(await request.body() or b"null")
     except json.JSONDecodeError as exc:
         raise ApiError(400, f"Invalid JSON body: {exc.msg}", "Bad Request") from exc
+    except (ValueError, RecursionError) as exc:  # bad UTF-8, huge numbers, absurd nesting
+        raise ApiError(400, f"Invalid JSON body: {exc}"[:300], "Bad Request") from exc
     if not isinstance(body, dict):
         raise ApiError(400, 'The body must be a JSON object with "text" or "url"', "Bad Request")
     return body
@@ -105,6 +108,12 @@ async def read(request: Request) -> dict[str, Any]:
     language = _check_language(request, query.get("language"))
     body = await _json_body(request)
     text, url = body.get("text"), body.get("url")
+    try:
+        for value in (text, url):
+            if isinstance(value, str):
+                clean_text(value)
+    except ValueError as exc:
+        raise ApiError(400, f"The text or url {exc}", "Bad Request") from exc
     if isinstance(text, str) and text.strip():
         document = text
     elif isinstance(url, str) and url:
@@ -165,7 +174,7 @@ async def listen(request: Request) -> dict[str, Any]:
     diarize = query.get("diarize", "false").lower() == "true"
     language = query.get("language")
     with tempfile.TemporaryDirectory(prefix="synopsis-listen-") as tmp:
-        if request.headers.get("content-type", "").startswith("application/json"):
+        if request.headers.get("content-type", "").lower().startswith("application/json"):
             url = (await _json_body(request)).get("url")
             if not isinstance(url, str) or not url:
                 raise ApiError(400, 'The JSON body needs a "url"', "Bad Request")

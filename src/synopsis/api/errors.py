@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import (
+    BusyError,
     ContextLengthError,
     InputError,
     ModelUnavailableError,
@@ -41,6 +42,8 @@ def status_for(exc: SynopsisError) -> int:
         return 400
     if isinstance(exc, ModelUnavailableError):
         return 503
+    if isinstance(exc, BusyError):
+        return 429
     return 500
 
 
@@ -52,12 +55,19 @@ def code_for(exc: SynopsisError) -> str | None:
     return None
 
 
-_OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error"}
+_OPENAI_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    404: "not_found_error",
+    413: "invalid_request_error",
+    429: "rate_limit_error",
+}
 _DEEPGRAM_CODES = {
     400: "Bad Request",
     401: "INVALID_AUTH",
     404: "NOT_FOUND",
     413: "PAYLOAD_TOO_LARGE",
+    429: "TOO_MANY_REQUESTS",
 }
 
 

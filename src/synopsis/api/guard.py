@@ -39,9 +39,8 @@ class RequestGuard:
         self.auth_required = auth_required
 
     def body_limit(self, path: str, headers: dict[str, str]) -> int:
-        media = path.startswith(MEDIA_BODIES) and not headers.get("content-type", "").startswith(
-            "application/json"
-        )
+        content_type = headers.get("content-type", "").lower()
+        media = path.startswith(MEDIA_BODIES) and not content_type.startswith("application/json")
         return self.settings.upload_max_bytes if media else self.settings.max_json_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

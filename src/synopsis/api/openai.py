@@ -37,7 +37,7 @@ async def chat_completions(
         return await turns_of(request).run_model(chat.backend, gateway.complete, chat)
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     events = await turns_of(request).stream(
-        chat.backend, lambda: gateway.stream(chat, include_usage)
+        chat.backend, lambda: gateway.stream(chat, include_usage), request
     )
     return StreamingResponse(
         sse(events),

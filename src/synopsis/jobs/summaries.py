@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import SynopsisError
+from ..errors import BusyError, SynopsisError
 from ..speech import transcribe
 from ..summarize import summarize
 from ..transcript import Transcript
 
 log = logging.getLogger("synopsis.summaries")
 MAX_KEPT = 1000  # finished jobs kept for polling; the oldest are forgotten first
+MAX_WAITING_PER_KEY = 20  # queued or running jobs of one key; more is refused (429)
 
 
 @dataclass
@@ -66,12 +67,16 @@ class SummaryJobs:
     ) -> SummaryJob:
         job = SummaryJob(id=str(uuid.uuid4()), key_id=key_id)
         with self._lock:
+            waiting = [j for j in self._jobs.values() if j.status in ("queued", "processing")]
+            if sum(j.key_id == key_id for j in waiting) >= MAX_WAITING_PER_KEY:
+                raise BusyError(
+                    f"{MAX_WAITING_PER_KEY} summary jobs of this key are already waiting or "
+                    "running; poll them and submit more once they finish"
+                )
             self._jobs[job.id] = job
-            while len(self._jobs) > MAX_KEPT:
-                oldest = next(iter(self._jobs))
-                if self._jobs[oldest].status in ("queued", "processing"):
-                    break
-                del self._jobs[oldest]
+            finished = [i for i, j in self._jobs.items() if j.status in ("completed", "error")]
+            for job_id in finished[: max(0, len(self._jobs) - MAX_KEPT)]:
+                del self._jobs[job_id]  # the oldest finished jobs, however many are running
         options = {"style": style, "prompt": prompt, "schema": schema, "model": model}
         self._pool.submit(self._run, job, text, transcript, media_path, options)
         return job

@@ -14,6 +14,8 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from ..config import Settings
 from ..errors import FetchError, InputError
@@ -24,7 +26,8 @@ from ..store.transcripts import TranscriptStore
 log = logging.getLogger("synopsis.webhooks")
 MAX_BACKOFF_SECONDS = 300.0
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP header name (RFC 9110 token)
-_VISIBLE_ASCII = re.compile(r"[\x20-\x7e\t]*")
+# printable ASCII, no surrounding whitespace (httpx refuses it, so it could never be sent)
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[\x20-\x7e\t]*[\x21-\x7e])?)?")
 # Headers that frame or route the request are ours to set, never the caller's.
 _RESERVED = frozenset(
     "host content-length transfer-encoding connection keep-alive upgrade te trailer expect "
@@ -55,23 +58,32 @@ def webhook_request(request: dict) -> tuple[str, dict[str, str]]:
         )
     if name.lower() in _RESERVED:
         raise InputError(f"webhook_auth_header_name cannot be {name!r}: Synopsis sets it itself")
-    if len(value) > MAX_HEADER_VALUE_CHARS or not _VISIBLE_ASCII.fullmatch(value):
+    if len(value) > MAX_HEADER_VALUE_CHARS or not _HEADER_VALUE.fullmatch(value):
         raise InputError(
-            f"webhook_auth_header_value must be printable ASCII without line breaks, at most "
-            f"{MAX_HEADER_VALUE_CHARS} characters"
+            f"webhook_auth_header_value must be printable ASCII without line breaks or "
+            f"surrounding spaces, at most {MAX_HEADER_VALUE_CHARS} characters"
         )
     return url, {name: value}
 
 
 class WebhookDispatcher:
+    """Claims due deliveries and sends them concurrently: up to `webhook_concurrency` at once
+    and `webhook_concurrency_per_key` per key, so receivers that never answer delay only the
+    key that named them."""
+
     def __init__(self, store: TranscriptStore, settings: Settings) -> None:
         self.store = store
         self.attempts = settings.webhook_attempts
         self.backoff = settings.webhook_backoff_seconds
         self.policy = FetchPolicy.for_webhooks(settings)
+        self.concurrency = settings.webhook_concurrency
+        self.per_key = settings.webhook_concurrency_per_key
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="synopsis-webhook")
+        self._in_flight: Counter[int | None] = Counter()
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="synopsis-webhooks", daemon=True)
@@ -85,26 +97,43 @@ class WebhookDispatcher:
         self._wake.set()
         if self._thread:
             self._thread.join(self.policy.deadline + 5)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            try:
-                job = self.store.claim_webhook(hold_seconds=self.policy.deadline + 30)
-            except Exception:
-                log.exception("claiming a webhook failed")
-                job = None
+            with self._lock:
+                busy = sum(self._in_flight.values()) >= self.concurrency
+                full = frozenset(k for k, n in self._in_flight.items() if n >= self.per_key)
+            job = None
+            if not busy:
+                try:
+                    job = self.store.claim_webhook(self.policy.deadline + 30, skip_keys=full)
+                except Exception:
+                    log.exception("claiming a webhook failed")
             if job is None:
                 self._wake.wait(0.5)
                 self._wake.clear()
                 continue
+            with self._lock:
+                self._in_flight[job.key_id] += 1
+            self._pool.submit(self._attempt, job.id, job.key_id, job.status, job.request,
+                              job.webhook_attempts)  # fmt: skip
+
+    def _attempt(
+        self, transcript_id: str, key_id: int | None, status: str, request: dict, attempt: int
+    ) -> None:
+        try:
+            self.deliver(transcript_id, status, request, attempt)
+        except Exception:  # a bug in one delivery must not stop every other one
+            log.exception("webhook for %s failed unexpectedly", transcript_id)
             try:
-                self.deliver(job.id, job.status, job.request, job.webhook_attempts)
-            except Exception:  # a bug in one delivery must not stop every other one
-                log.exception("webhook for %s failed unexpectedly", job.id)
-                try:
-                    self._record(job.id, None, job.webhook_attempts, retry=True)
-                except Exception:
-                    log.exception("recording the failed webhook for %s failed", job.id)
+                self._record(transcript_id, None, attempt, retry=True)
+            except Exception:
+                log.exception("recording the failed webhook for %s failed", transcript_id)
+        finally:
+            with self._lock:
+                self._in_flight[key_id] -= 1
+            self._wake.set()
 
     def deliver(self, transcript_id: str, status: str, request: dict, attempt: int) -> None:
         """One attempt; records the status code and schedules the next try if there is one."""

@@ -117,6 +117,7 @@ def transcribe(
             lambda done, total: report("decode", int(done), int(total or done)),
             name=name or (source if isinstance(source, str) else None),
             warnings=warnings,
+            max_seconds=settings.media_max_seconds,
         )
     duration = len(audio) / SAMPLE_RATE
     decoded = time.perf_counter()

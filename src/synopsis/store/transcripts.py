@@ -234,10 +234,18 @@ class TranscriptStore:
 
     # --- webhooks -----------------------------------------------------------------------------
 
-    def claim_webhook(self, hold_seconds: float) -> TranscriptJob | None:
-        """A due webhook delivery, held for `hold_seconds` so no other dispatcher sends it."""
+    def claim_webhook(
+        self, hold_seconds: float, skip_keys: frozenset[int | None] = frozenset()
+    ) -> TranscriptJob | None:
+        """A due webhook delivery, held for `hold_seconds` so no other dispatcher sends it;
+        deliveries of `skip_keys` (keys with enough in flight already) wait."""
         now = time.time()
         due = and_(TranscriptJob.webhook_state == "pending", TranscriptJob.webhook_next_at <= now)
+        known = [key for key in skip_keys if key is not None]
+        if known:  # NOT IN is never true for NULL, so rows without a key are kept explicitly
+            due = and_(due, or_(TranscriptJob.key_id.not_in(known), TranscriptJob.key_id.is_(None)))
+        if None in skip_keys:
+            due = and_(due, TranscriptJob.key_id.is_not(None))
         with self.sessions.begin() as session:
             seq = session.scalar(
                 select(TranscriptJob.seq)

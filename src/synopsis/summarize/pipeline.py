@@ -29,6 +29,7 @@ from ..llm.base import (
     strip_reasoning,
 )
 from ..llm.registry import ModelRegistry, get_registry
+from ..llm.schemas import check_schema
 from ..transcript import Transcript
 from . import styles
 from .candidates import candidate_statements
@@ -67,15 +68,6 @@ def validate_request(
     elif schema is not None:
         raise InputError("a schema only applies to the json style")
     return styles.StyleRequest(style=style, prompt=prompt, schema=schema)
-
-
-def check_schema(schema: Any) -> None:
-    if not isinstance(schema, dict):
-        raise SchemaError("the JSON Schema must be a JSON object")
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        raise SchemaError(f"invalid JSON Schema: {exc.message}") from exc
 
 
 def summarize(
