@@ -195,3 +195,16 @@ Lee: Then we keep the launch date of March the twelfth."""
         "The team keeps the beta and hires a contractor.",
         "The launch date stays March 12.",
     ]
+
+
+def test_a_corrected_figure_supersedes_the_earlier_decision():
+    from synopsis.summarize.attribution import drop_superseded
+
+    decisions = [
+        "The app launches on June 3.",
+        "The budget stays at 40,000 euros.",
+        "The clinic orders 450 doses of flu vaccine.",
+        "The app launches on June 10.",
+        "The flu clinic is on October 11.",
+    ]
+    assert drop_superseded(decisions) == decisions[1:]

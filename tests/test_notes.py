@@ -92,3 +92,19 @@ def test_trim_turns_copied_first_person_sentences_around():
     assert trim(said, "Speaker B") == (
         "Reported two crashes, both fixed. Will send the release notes by Friday."
     )
+
+
+def test_headings_follow_the_summary_language():
+    from synopsis.summarize.language import LANGUAGES
+    from synopsis.summarize.notes import ActionItem
+
+    notes = Notes(
+        key_points=["Die App startet im Juni."],
+        decisions=["Start am 10. Juni."],
+        action_items=[ActionItem("Lena", "Store-Texte schreiben", "Freitag"), ActionItem("", "x")],
+    )
+    assert notes.render(language=LANGUAGES["de"]) == (
+        "Kernpunkte:\n- Die App startet im Juni.\n\nEntscheidungen:\n- Start am 10. Juni.\n\n"
+        "Aufgaben:\n- Lena: Store-Texte schreiben (bis Freitag)\n- Nicht zugewiesen: x"
+    )
+    assert notes.render(language=LANGUAGES["fr"]).startswith("Points clés :\n")

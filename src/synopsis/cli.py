@@ -181,6 +181,14 @@ def summarize(
             help="text: the summary; json: the summary with model, chunks and usage.",
         ),
     ] = OutputFormat.text,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="Language of the summary, e.g. en, de, fr (default: the input's language).",
+        ),
+    ] = None,
     output: OutputPath = None,
 ) -> None:
     """Summarize a document or a recording in the style you ask for.
@@ -194,7 +202,7 @@ def summarize(
 
     with user_errors():
         schema_data = load_schema(schema) if schema is not None else None
-        validate_request(style, prompt, schema_data)
+        validate_request(style, prompt, schema_data, language)
         document = read_input(source)
         with progress_display() as progress:
             if isinstance(document, MediaInput):
@@ -210,7 +218,13 @@ def summarize(
             if style != "extractive":
                 warm_up(model, progress)
             result = run_summary(
-                document, style, model=model, prompt=prompt, schema=schema_data, progress=progress
+                document,
+                style,
+                model=model,
+                prompt=prompt,
+                schema=schema_data,
+                progress=progress,
+                language=language,
             )
         if output_format is OutputFormat.json:
             write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), output)

@@ -65,14 +65,19 @@ def _check_language(request: Request, language: str | None) -> str:
     return language.lower()
 
 
-async def _summary_of(text: str, request: Request) -> tuple[str, str, int, int]:
+async def _summary_of(
+    text: str, request: Request, language: str | None = None
+) -> tuple[str, str, int, int]:
     """(summary, model, input tokens, output tokens), in the default model's FIFO queue."""
     backend = get_registry().backend(None)
     turns: ModelTurns = request.app.state.model_turns
-    return await turns.run_model(backend, _summarize, text, backend, request.app.state.settings)
+    settings = request.app.state.settings
+    return await turns.run_model(backend, _summarize, text, backend, settings, language)
 
 
-def _summarize(text: str, backend: Any, settings: Any) -> tuple[str, str, int, int]:
+def _summarize(
+    text: str, backend: Any, settings: Any, language: str | None
+) -> tuple[str, str, int, int]:
     """The summary within Deepgram's token limit; under 50 words the text is its own summary."""
     input_tokens = backend.count_tokens(text)
     limit = settings.read_max_input_tokens
@@ -86,7 +91,7 @@ def _summarize(text: str, backend: Any, settings: Any) -> tuple[str, str, int, i
         )
     if len(text.split()) < MIN_WORDS:
         return text.strip(), backend.name, input_tokens, input_tokens
-    result = summarize(text, style="paragraph")
+    result = summarize(text, style="paragraph", language=language)
     return result.text, result.model, result.usage.prompt_tokens, result.usage.completion_tokens
 
 
@@ -125,7 +130,7 @@ async def read(request: Request) -> dict[str, Any]:
     results: dict[str, Any] = {}
     summary_info = None
     if query.get("summarize", "false").lower() in _TRUE:
-        summary, model, tokens_in, tokens_out = await _summary_of(document, request)
+        summary, model, tokens_in, tokens_out = await _summary_of(document, request, language)
         results["summary"] = {"text": summary}
         summary_info = {
             "model_uuid": _model_uuid(model),

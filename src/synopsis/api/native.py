@@ -33,6 +33,7 @@ class SummaryRequest(BaseModel):
     prompt: str | None = Field(None, max_length=MAX_PROMPT_CHARS)
     schema_: dict[str, Any] | None = Field(None, alias="schema")
     model: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    language: str | None = Field(None, max_length=MAX_NAME_CHARS)  # default: the source's
 
     @field_validator("schema_")
     @classmethod
@@ -47,7 +48,7 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
     inputs = [body.text, body.transcript_id, body.upload_url]
     if sum(value is not None for value in inputs) != 1:
         raise ApiError(400, "give exactly one of text, transcript_id or upload_url")
-    validate_request(body.style, body.prompt, body.schema_)
+    validate_request(body.style, body.prompt, body.schema_, body.language)
     if body.model is not None:
         get_registry().resolve(body.model)  # an unknown model is a 400 now, not a failed job
     state = request.app.state
@@ -70,6 +71,7 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
         prompt=body.prompt,
         schema=body.schema_,
         model=body.model,
+        language=body.language,
     )
     return job.to_dict()
 

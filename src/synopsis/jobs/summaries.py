@@ -64,6 +64,7 @@ class SummaryJobs:
         prompt: str | None = None,
         schema: dict[str, Any] | None = None,
         model: str | None = None,
+        language: str | None = None,
     ) -> SummaryJob:
         job = SummaryJob(id=str(uuid.uuid4()), key_id=key_id)
         with self._lock:
@@ -77,7 +78,13 @@ class SummaryJobs:
             finished = [i for i, j in self._jobs.items() if j.status in ("completed", "error")]
             for job_id in finished[: max(0, len(self._jobs) - MAX_KEPT)]:
                 del self._jobs[job_id]  # the oldest finished jobs, however many are running
-        options = {"style": style, "prompt": prompt, "schema": schema, "model": model}
+        options = {
+            "style": style,
+            "prompt": prompt,
+            "schema": schema,
+            "model": model,
+            "language": language,
+        }
         self._pool.submit(self._run, job, text, transcript, media_path, options)
         return job
 

@@ -211,3 +211,27 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
             continue
         kept.append(decision)
     return kept
+
+
+def drop_superseded(decisions: list[str]) -> list[str]:
+    """When a later decision settles the same thing with other figures, the earlier one goes.
+
+    Meetings correct themselves ("launch on the 3rd" … "make that the 10th"); a reader must see
+    only the final date or number as decided. Two decisions are about the same thing when most
+    of the longer one's words (figures aside) are shared; decisions arrive in source order (one
+    chunk after another, candidate statements in order), so the later one wins.
+    """
+    kept: list[str] = []
+    for index, decision in enumerate(decisions):
+        figures = _figures(decision)
+        words = _content(decision) - figures
+        superseded = figures and any(
+            (later_figures := _figures(later))
+            and later_figures != figures
+            and len(shared := words & (_content(later) - later_figures)) >= 2
+            and len(shared) >= MIN_OVERLAP * max(len(words), len(_content(later) - later_figures))
+            for later in decisions[index + 1 :]
+        )
+        if not superseded:
+            kept.append(decision)
+    return kept

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .attribution import add_commitments, attribute_owners, drop_restated_tasks
+from .attribution import add_commitments, attribute_owners, drop_restated_tasks, drop_superseded
 from .chunking import split_sentences
+from .language import ENGLISH, Language
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
@@ -131,10 +132,10 @@ class ActionItem:
     task: str
     due: str = ""
 
-    def render(self) -> str:
-        owner = self.owner or "Unassigned"
+    def render(self, language: Language = ENGLISH) -> str:
+        owner = self.owner or language.unassigned
         mentioned = self.due and _key(self.due) in _key(self.task)
-        due = f" (due {self.due})" if self.due and not mentioned else ""
+        due = f" ({language.due} {self.due})" if self.due and not mentioned else ""
         return f"{owner}: {self.task.rstrip('.')}{due}"
 
 
@@ -188,7 +189,7 @@ class Notes:
             items.append(ActionItem(owner, item.task, due))
         items = add_commitments(items, source)
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
-        decisions = drop_restated_tasks(self.decisions, items, source)
+        decisions = drop_superseded(drop_restated_tasks(self.decisions, items, source))
         return Notes(self.key_points, decisions, items, said)
 
     @classmethod
@@ -208,18 +209,19 @@ class Notes:
                 merged.said.setdefault(speaker, []).extend(points)
         return merged
 
-    def render(self, conversational: bool = False) -> str:
-        """Markdown with the fixed skeleton; empty sections are left out."""
-        sections: list[str] = []
+    def render(self, conversational: bool = False, language: Language = ENGLISH) -> str:
+        """Markdown with the fixed skeleton, headings in `language`; empty sections are left
+        out."""
+        sections: list[tuple[str, list[str]]] = []
         if conversational and self.said:
-            lines = [f"- {speaker}: {' '.join(points)}" for speaker, points in self.said.items()]
-            sections.append("Who said what:\n" + "\n".join(lines))
+            lines = [f"{speaker}: {' '.join(points)}" for speaker, points in self.said.items()]
+            sections.append((language.who_said_what, lines))
         elif self.key_points:
-            sections.append("Key points:\n" + "\n".join(f"- {p}" for p in self.key_points))
-        if self.decisions:
-            sections.append("Decisions:\n" + "\n".join(f"- {d}" for d in self.decisions))
-        if self.action_items:
-            sections.append(
-                "Action items:\n" + "\n".join(f"- {a.render()}" for a in self.action_items)
-            )
-        return "\n\n".join(sections)
+            sections.append((language.key_points, self.key_points))
+        sections.append((language.decisions, self.decisions))
+        sections.append((language.action_items, [a.render(language) for a in self.action_items]))
+        return "\n\n".join(
+            language.heading(title) + "\n" + "\n".join(f"- {line}" for line in lines)
+            for title, lines in sections
+            if lines
+        )

@@ -36,6 +36,8 @@ from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns
 from .extractive import extract
 from .grounding import find_unsupported
+from .language import detect as detect_language
+from .language import resolve as summary_language
 from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SAID_SCHEMA, SPEAKERS_SCHEMA, Notes
 from .result import Summary
 from .speakers import entry as speaker_entry
@@ -54,9 +56,14 @@ KEY_POINT_LIMIT = 7
 
 
 def validate_request(
-    style: str, prompt: str | None, schema: dict[str, Any] | None
+    style: str,
+    prompt: str | None,
+    schema: dict[str, Any] | None,
+    language: str | None = None,
 ) -> styles.StyleRequest:
     """Check the caller's options before any model is loaded."""
+    if language is not None:
+        summary_language(language, "")  # an unsupported language is refused now
     if style not in styles.STYLES:
         raise InputError(f"unknown style {style!r}; choose one of: {', '.join(styles.STYLES)}")
     if style == "custom" and not (prompt and prompt.strip()):
@@ -67,7 +74,7 @@ def validate_request(
         check_schema(schema)
     elif schema is not None:
         raise InputError("a schema only applies to the json style")
-    return styles.StyleRequest(style=style, prompt=prompt, schema=schema)
+    return styles.StyleRequest(style=style, prompt=prompt, schema=schema, language=language)
 
 
 def summarize(
@@ -79,9 +86,13 @@ def summarize(
     schema: dict[str, Any] | None = None,
     registry: ModelRegistry | None = None,
     progress: ProgressCallback | None = None,
+    language: str | None = None,
 ) -> Summary:
-    """Summarize `text` in `style`; see `synopsis.summarize` for the public contract."""
-    request = validate_request(style, prompt, schema)
+    """Summarize `text` in `style`; see `synopsis.summarize` for the public contract.
+
+    `language` (ISO 639-1, e.g. "de") is the summary's language; by default the source's own.
+    """
+    request = validate_request(style, prompt, schema, language)
     if isinstance(text, Transcript):
         text = text.labelled_text()  # "Speaker A: …" lines when the transcript has speakers
     if not isinstance(text, str) or not text.strip():
@@ -225,7 +236,11 @@ class MapReduce:
                 f"the input has about {total_tokens} tokens, over the limit of "
                 f"{self.settings.max_input_tokens} (SYNOPSIS_MAX_INPUT_TOKENS)"
             )
-        kind = "conversation transcript" if has_speaker_turns(text) else "document"
+        source = styles.Source(
+            "conversation transcript" if has_speaker_turns(text) else "document",
+            summary_language(request.language, text),
+            detect_language(text),
+        )
         room = self._room(request)
         budget = min(self.settings.chunk_tokens, room)
         chunks = (
@@ -235,22 +250,22 @@ class MapReduce:
         )
         timings: dict[str, float] = {}
         if request.structured or len(chunks) > 1:
-            parts = self._fan_out("map", self._map_jobs(text, chunks, request, kind, budget))
+            parts = self._fan_out("map", self._map_jobs(text, chunks, request, source, budget))
             timings["map"] = time.perf_counter() - started
             notes = Notes.merge(parts).grounded(text)
             limit = KEY_POINT_LIMIT if request.structured else None
-            notes = self._condense(notes, kind, room, limit)
+            notes = self._condense(notes, source, room, limit)
             if request.style == "conversational":
-                notes = self._condense_speakers(notes, text, kind, ask=len(chunks) > 1)
+                notes = self._condense_speakers(notes, text, source, ask=len(chunks) > 1)
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
         data: Any = None
         if request.structured:
-            output = notes.render(conversational=request.style == "conversational")
+            output = notes.render(request.style == "conversational", source.language)
         else:
-            source, from_notes = (text, False) if len(chunks) == 1 else (notes.render(), True)
+            material, from_notes = (text, False) if len(chunks) == 1 else (notes.render(), True)
             self.progress("final", 0, 1)
-            messages = styles.final_messages(source, request, from_notes, kind)
+            messages = styles.final_messages(material, request, from_notes, source)
             if request.style == "json":
                 data = self._data(
                     messages, request.schema or {}, self.settings.llm_max_output_tokens
@@ -279,11 +294,17 @@ class MapReduce:
             timings=timings,
             data=data,
             unsupported=find_unsupported(output, text, styles.prompt_vocabulary(request)),
+            language=source.language.code,
             warnings=self.warnings,
         )
 
     def _map_jobs(
-        self, text: str, chunks: list[str], request: styles.StyleRequest, kind: str, budget: int
+        self,
+        text: str,
+        chunks: list[str],
+        request: styles.StyleRequest,
+        source: styles.Source,
+        budget: int,
     ) -> list[Callable[[], Notes]]:
         """One job per chunk for its key points (or who said what), plus the facts jobs.
 
@@ -292,35 +313,35 @@ class MapReduce:
         statements, a far denser text in which small models miss much less.
         """
         if len(chunks) == 1:
-            summary_job = self._summary_job(chunks[0], "", request, kind)
-            facts_job = self._facts_job(styles.facts_messages(chunks[0], kind))
+            summary_job = self._summary_job(chunks[0], "", request, source)
+            facts_job = self._facts_job(styles.facts_messages(chunks[0], source))
             return [lambda: Notes.merge([summary_job(), facts_job()])]
         jobs = [
-            self._summary_job(chunk, styles.part_note(i, len(chunks), kind), request, kind)
+            self._summary_job(chunk, styles.part_note(i, len(chunks), source), request, source)
             for i, chunk in enumerate(chunks, 1)
         ]
         groups = _pack(
             candidate_statements(text), min(budget, FACTS_BATCH_TOKENS), self.backend.count_tokens
         )
-        jobs += [self._facts_job(styles.statements_facts_messages(g, kind)) for g in groups]
+        jobs += [self._facts_job(styles.statements_facts_messages(g, source)) for g in groups]
         return jobs
 
     def _summary_job(
-        self, chunk: str, note: str, request: styles.StyleRequest, kind: str
+        self, chunk: str, note: str, request: styles.StyleRequest, source: styles.Source
     ) -> Callable[[], Notes]:
         def job() -> Notes:
             if request.style == "conversational":
-                by_turns = self._speakers_from_turns(chunk, kind) if not note else None
+                by_turns = self._speakers_from_turns(chunk, source) if not note else None
                 if by_turns is not None:
                     return by_turns
                 speakers = self._data(
-                    styles.speakers_messages(chunk, kind, note),
+                    styles.speakers_messages(chunk, source, note),
                     SPEAKERS_SCHEMA,
                     styles.OUTPUT_TOKENS["speakers"],
                 )
                 return Notes.from_data(speakers=speakers)
             points = self._data(
-                styles.points_messages(chunk, kind, note),
+                styles.points_messages(chunk, source, note),
                 POINTS_SCHEMA,
                 styles.OUTPUT_TOKENS["points"],
             )
@@ -335,7 +356,7 @@ class MapReduce:
 
         return job
 
-    def _condense(self, notes: Notes, kind: str, room: int, limit: int | None) -> Notes:
+    def _condense(self, notes: Notes, source: styles.Source, room: int, limit: int | None) -> Notes:
         """Merge key points in rounds until there are at most `limit` and the notes fit `room`."""
         count = self.backend.count_tokens
         target = limit or KEY_POINT_LIMIT
@@ -352,7 +373,7 @@ class MapReduce:
             groups = _pack(points, min(room, CONDENSE_GROUP_TOKENS), count)
             condensed = self._fan_out(
                 f"condense {round_}",
-                [self._condense_job(group, kind, target) for group in groups],
+                [self._condense_job(group, source, target) for group in groups],
             )
             merged = [p for group in condensed for p in group]
             if len(merged) >= len(points):  # the model did not shrink the list: stop looping
@@ -361,17 +382,17 @@ class MapReduce:
             notes = Notes(merged, notes.decisions, notes.action_items, notes.said)
         return notes
 
-    def _speaker_entry(self, speaker: str, material: str, kind: str) -> str:
+    def _speaker_entry(self, speaker: str, material: str, source: styles.Source) -> str:
         """One speaker's entry of "who said what", condensed from `material` (filler left out).
 
         Asking again with the first answer shown was tried: greedy decoding repeats the same
         answer, so what still copies or runs on is cleaned deterministically (`speakers.trim`).
         """
-        messages = styles.speaker_messages(speaker, without_filler(material), kind)
+        messages = styles.speaker_messages(speaker, without_filler(material), source)
         data = self._data(messages, SAID_SCHEMA, styles.OUTPUT_TOKENS["speaker"])
         return speaker_entry(speaker, " ".join(str(data["said"]).split()))
 
-    def _speakers_from_turns(self, text: str, kind: str) -> Notes | None:
+    def _speakers_from_turns(self, text: str, source: styles.Source) -> Notes | None:
         """Who said what, one call per speaker on their own turns, when every speaker's turns
         are small enough; None otherwise (then one call covers all speakers of a chunk)."""
         spoken = spoken_by(text)
@@ -379,12 +400,14 @@ class MapReduce:
         if not spoken or any(count(turns) > SPEAKER_TURNS_TOKENS for turns in spoken.values()):
             return None
         entries = [
-            {"speaker": speaker, "said": self._speaker_entry(speaker, turns, kind)}
+            {"speaker": speaker, "said": self._speaker_entry(speaker, turns, source)}
             for speaker, turns in spoken.items()
         ]
         return Notes.from_data(speakers={"speakers": entries})
 
-    def _condense_speakers(self, notes: Notes, text: str, kind: str, ask: bool) -> Notes:
+    def _condense_speakers(
+        self, notes: Notes, text: str, source: styles.Source, ask: bool
+    ) -> Notes:
         """Entries that copy the speaker's turns or run on are asked for again, per speaker, when
         `ask` (they came from chunks of a long input; a short one was already done per speaker).
 
@@ -402,7 +425,7 @@ class MapReduce:
             turns = spoken.get(speaker, "")
             fits = turns and self.backend.count_tokens(turns) <= SPEAKER_TURNS_TOKENS
             material = turns if fits else said[speaker]
-            return lambda: self._speaker_entry(speaker, material, kind)
+            return lambda: self._speaker_entry(speaker, material, source)
 
         condensed = self._fan_out("condense speakers", [job(s) for s in todo]) if todo else []
         for speaker, entry in zip(todo, condensed, strict=True):
@@ -415,12 +438,14 @@ class MapReduce:
             {speaker: [trim(entry, speaker)] for speaker, entry in said.items()},
         )
 
-    def _condense_job(self, points: list[str], kind: str, limit: int) -> Callable[[], list[str]]:
+    def _condense_job(
+        self, points: list[str], source: styles.Source, limit: int
+    ) -> Callable[[], list[str]]:
         def job() -> list[str]:
             if len(points) <= limit:
                 return points
             data = self._data(
-                styles.condense_messages(points, kind, limit),
+                styles.condense_messages(points, source, limit),
                 POINTS_SCHEMA,
                 styles.OUTPUT_TOKENS["condense"],
             )

@@ -27,6 +27,7 @@ class Summary:
     data: Any = None
     unsupported: list[UnsupportedTerm] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    language: str = "en"  # the language the summary is written in (ISO 639-1)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class Summary:
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "unsupported": [term.as_dict() for term in self.unsupported],
             "warnings": self.warnings,
+            "language": self.language,
         }
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..llm.base import Message
+from .language import ENGLISH, LANGUAGES, Language
 
 STYLES = ("bullets", "paragraph", "headline", "conversational", "custom", "json", "extractive")
 STRUCTURED = ("bullets", "conversational")
@@ -27,8 +28,10 @@ SYSTEM = (
 )
 
 POINTS = """Write the key points of the {source} above as JSON: a list "key_points" of 3 to 6 \
-short sentences, one topic each and at most 20 words each, with the main topics and results in \
-your own words. Keep names, numbers and dates exactly as written."""
+short sentences, one topic each and at most 25 words each. Each key point states the outcome of \
+its topic: what was found, concluded or chosen and why, with its numbers and dates. Do not \
+describe the conversation: no key point begins with people's names or says that someone \
+discussed or talked about something. Keep names, numbers and dates exactly as written."""
 
 FACTS = """List the decisions and the action items of the {source} above as JSON.
 
@@ -39,6 +42,7 @@ someone reported, or a task someone will do.
 updates are not tasks. The owner is the person who will do the task: \
 a speaker who says "I will ..." owns the task; a person asked by name to do something owns it. \
 Write the owner exactly as the text names them.{label_hint}
+- When a date, number or plan is changed later in the {source}, give only the final one.
 - due: the deadline exactly as stated, or "" when none is given.
 - Write each task in a few words, starting with a verb.
 Leave a list empty when the {source} has nothing for it."""
@@ -102,6 +106,11 @@ def label_speakers(text: str) -> str:
     return _LETTER_LABEL.sub(r"\1Speaker \2\3", text)
 
 
+LANGUAGE_NOTE = """
+
+Write every sentence of your answer in {language}{translating}; keep JSON keys exactly as given."""
+
+
 @dataclass(frozen=True)
 class StyleRequest:
     """What the caller asked for, validated before any prompt is built."""
@@ -109,69 +118,96 @@ class StyleRequest:
     style: str
     prompt: str | None = None
     schema: dict[str, Any] | None = None
+    language: str | None = None  # the summary's language; None: the source's
 
     @property
     def structured(self) -> bool:
         return self.style in STRUCTURED
 
 
-def _messages(document: str, label: str, instruction: str) -> list[Message]:
+@dataclass(frozen=True)
+class Source:
+    """What is summarized ("conversation transcript" or "document") and in which language the
+    summary is written; every prompt is built for one `Source`."""
+
+    kind: str
+    language: Language = ENGLISH
+    source_language: str = "en"
+
+    @property
+    def label(self) -> str:
+        return "Transcript" if "transcript" in self.kind else "Document"
+
+    def language_note(self) -> str:
+        """Nothing for English from English (the prompts are written in it), else the language
+        to write in."""
+        if self.language.code == self.source_language == "en":
+            return ""
+        translating = (
+            "" if self.language.code == self.source_language else ", translating from the source"
+        )
+        return LANGUAGE_NOTE.format(language=self.language.name, translating=translating)
+
+
+def _messages(document: str, label: str, instruction: str, source: Source) -> list[Message]:
+    instruction += source.language_note()
     return [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f'{label}:\n"""\n{document.strip()}\n"""\n\n{instruction}'},
     ]
 
 
-def _label(kind: str) -> str:
-    return "Transcript" if "transcript" in kind else "Document"
+def points_messages(text: str, source: Source, part: str = "") -> list[Message]:
+    return _messages(text, source.label, part + POINTS.format(source=source.kind), source)
 
 
-def points_messages(text: str, kind: str, part: str = "") -> list[Message]:
-    return _messages(text, _label(kind), part + POINTS.format(source=kind))
-
-
-def facts_messages(text: str, kind: str, part: str = "") -> list[Message]:
+def facts_messages(text: str, source: Source, part: str = "") -> list[Message]:
     hint = ' A label such as "Speaker A" counts as a name.' if "Speaker " in text else ""
-    return _messages(text, _label(kind), part + FACTS.format(source=kind, label_hint=hint))
+    instruction = part + FACTS.format(source=source.kind, label_hint=hint)
+    return _messages(text, source.label, instruction, source)
 
 
-def statements_facts_messages(statements: list[str], kind: str) -> list[Message]:
+def statements_facts_messages(statements: list[str], source: Source) -> list[Message]:
     """Facts from pre-selected statements of a long input (see candidates.py)."""
     listing = "\n".join(statements)
-    source = f"statements, in order, selected from a long {kind}"
+    selected = f"statements, in order, selected from a long {source.kind}"
     hint = ' A label such as "Speaker A" counts as a name.' if "Speaker " in listing else ""
-    return _messages(listing, "Statements", FACTS.format(source=source, label_hint=hint))
+    return _messages(listing, "Statements", FACTS.format(source=selected, label_hint=hint), source)
 
 
-def speakers_messages(text: str, kind: str, part: str = "") -> list[Message]:
-    return _messages(text, _label(kind), part + SPEAKERS.format(source=kind))
+def speakers_messages(text: str, source: Source, part: str = "") -> list[Message]:
+    return _messages(text, source.label, part + SPEAKERS.format(source=source.kind), source)
 
 
-def speaker_messages(speaker: str, spoken: str, kind: str) -> list[Message]:
+def speaker_messages(speaker: str, spoken: str, source: Source) -> list[Message]:
     """One speaker's turns, to be condensed into a short entry of "who said what"."""
-    return _messages(spoken, f"What {speaker} said", SPEAKER.format(speaker=speaker, kind=kind))
+    instruction = SPEAKER.format(speaker=speaker, kind=source.kind)
+    return _messages(spoken, f"What {speaker} said", instruction, source)
 
 
-def part_note(part: int, parts: int, kind: str) -> str:
-    return PART.format(part=part, parts=parts, kind=kind) if parts > 1 else ""
+def part_note(part: int, parts: int, source: Source) -> str:
+    return PART.format(part=part, parts=parts, kind=source.kind) if parts > 1 else ""
 
 
-def condense_messages(points: list[str], kind: str, limit: int) -> list[Message]:
+def condense_messages(points: list[str], source: Source, limit: int) -> list[Message]:
     listing = "\n".join(f"- {p}" for p in points)
-    return _messages(listing, "Key points", CONDENSE.format(kind=kind, limit=limit))
+    instruction = CONDENSE.format(kind=source.kind, limit=limit)
+    return _messages(listing, "Key points", instruction, source)
 
 
-def final_messages(text: str, request: StyleRequest, from_notes: bool, kind: str) -> list[Message]:
+def final_messages(
+    text: str, request: StyleRequest, from_notes: bool, source: Source
+) -> list[Message]:
     """The prose styles' one call, on the source itself or on notes taken from it."""
-    source = f"notes on a {kind}" if from_notes else kind
+    what = f"notes on a {source.kind}" if from_notes else source.kind
     schema = json.dumps(request.schema, indent=1) if request.schema is not None else ""
     instruction = FINAL[request.style].format(
-        source=source, prompt=request.prompt or "", schema=schema
+        source=what, prompt=request.prompt or "", schema=schema
     )
     if request.prompt and request.style != "custom":
         instruction += f"\n\nAlso follow these instructions: {request.prompt}"
-    label = "Notes" if from_notes else _label(kind)
-    return _messages(text, label, instruction)
+    label = "Notes" if from_notes else source.label
+    return _messages(text, label, instruction, source)
 
 
 def instruction_overhead(request: StyleRequest) -> str:
@@ -180,7 +216,8 @@ def instruction_overhead(request: StyleRequest) -> str:
     extra = (request.prompt or "") + (
         json.dumps(request.schema, indent=1) if request.schema else ""
     )
-    return SYSTEM + PART + max(candidates, key=len) + extra
+    note = LANGUAGE_NOTE.format(language="Portuguese", translating=", translating from the source")
+    return SYSTEM + PART + max(candidates, key=len) + extra + note
 
 
 def prompt_vocabulary(request: StyleRequest) -> str:
@@ -193,7 +230,19 @@ def prompt_vocabulary(request: StyleRequest) -> str:
             SPEAKERS,
             SPEAKER,
             *FINAL.values(),
-            "Key points Decisions Action items Who said what Unassigned due",
+            *(
+                " ".join(
+                    [
+                        lang.key_points,
+                        lang.decisions,
+                        lang.action_items,
+                        lang.who_said_what,
+                        lang.unassigned,
+                        lang.due,
+                    ]
+                )
+                for lang in LANGUAGES.values()
+            ),  # fmt: skip
             request.prompt or "",
             json.dumps(request.schema) if request.schema else "",
         ]

@@ -1,0 +1,103 @@
+"""The language a summary is written in: the caller's choice, else the source's own.
+
+A German meeting summarized under English headings, with English decisions beside German key
+points, reads as a machine's output. So the language is decided once per run: `language` when
+the caller gives one, else the source's language, told from its most common short words (a
+handful of languages a reader is likely to meet; anything else is written in English unless
+asked). The headings Synopsis renders come from here, in that language, and every prompt names
+the language to write in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+DEFAULT = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # in English, for prompts ("Write in German.")
+    key_points: str
+    decisions: str
+    action_items: str
+    who_said_what: str
+    unassigned: str
+    due: str  # "(due Friday)"
+    colon: str = ":"  # French puts a space before it
+
+    def heading(self, title: str) -> str:
+        return f"{title}{self.colon}"
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": Language(
+        "en", "English", "Key points", "Decisions", "Action items", "Who said what",
+        "Unassigned", "due",
+    ),
+    "de": Language(
+        "de", "German", "Kernpunkte", "Entscheidungen", "Aufgaben", "Wer hat was gesagt",
+        "Nicht zugewiesen", "bis",
+    ),
+    "fr": Language(
+        "fr", "French", "Points clés", "Décisions", "Actions", "Qui a dit quoi",
+        "Non attribué", "échéance", " :",
+    ),
+    "es": Language(
+        "es", "Spanish", "Puntos clave", "Decisiones", "Tareas", "Quién dijo qué",
+        "Sin asignar", "fecha límite",
+    ),
+    "it": Language(
+        "it", "Italian", "Punti chiave", "Decisioni", "Azioni", "Chi ha detto cosa",
+        "Non assegnato", "scadenza",
+    ),
+    "nl": Language(
+        "nl", "Dutch", "Belangrijkste punten", "Besluiten", "Actiepunten", "Wie zei wat",
+        "Niet toegewezen", "uiterlijk",
+    ),
+    "pt": Language(
+        "pt", "Portuguese", "Pontos principais", "Decisões", "Tarefas", "Quem disse o quê",
+        "Sem responsável", "prazo",
+    ),
+}  # fmt: skip
+
+ENGLISH = LANGUAGES["en"]
+
+# Short words that are frequent in one language and rare in the others.
+_MARKERS: dict[str, frozenset[str]] = {
+    "en": frozenset("the and is are was we you that this of to it with for have will not".split()),
+    "de": frozenset("der die das und ist nicht ich wir sie mit auf für ein eine auch dass".split()),
+    "fr": frozenset("le la les et est une des pas nous vous que qui pour dans avec sur".split()),
+    "es": frozenset("el los las y es una por que para con del como pero muy está esto".split()),
+    "it": frozenset("il gli e è una per che non sono della con anche questo molto".split()),
+    "nl": frozenset("de het een en is niet ik we zijn van op voor met dat ook wel".split()),
+    "pt": frozenset("o os as e é uma não que para com do da em mas muito isso".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+_SAMPLE_WORDS = 3000
+
+
+def detect(text: str) -> str:
+    """The source's language code by its most frequent marker words; English when unclear."""
+    words = [w.lower() for w in _WORD.findall(text[: _SAMPLE_WORDS * 8])][:_SAMPLE_WORDS]
+    if not words:
+        return DEFAULT
+    scores = {code: sum(w in markers for w in words) for code, markers in _MARKERS.items()}
+    best = max(scores, key=scores.__getitem__)
+    return best if scores[best] >= max(3, 0.05 * len(words)) else DEFAULT
+
+
+def resolve(requested: str | None, text: str) -> Language:
+    """The caller's language (ISO 639-1, or a tag like "de-CH"), else the source's."""
+    if requested is None or not requested.strip():
+        return LANGUAGES[detect(text)]
+    code = requested.strip().lower().replace("_", "-").split("-", 1)[0]
+    if code not in LANGUAGES:
+        raise InputError(
+            f"unsupported summary language {requested!r}; choose one of: {', '.join(LANGUAGES)}"
+        )
+    return LANGUAGES[code]
