@@ -10,25 +10,23 @@ summary is accurate when no chunk contradicts it and no hallucination remains.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema
-
 from ..config import Settings
-from ..errors import ContextLengthError, OutputValidationError
+from ..errors import ContextLengthError
 from ..llm.base import (
     ChatBackend,
+    Completion,
     GenerationOptions,
     Message,
     Usage,
     count_prompt_tokens,
-    strip_reasoning,
 )
+from ..llm.structured import complete_json
 from ..summarize.chunking import chunk_text
 from . import text
 
@@ -156,33 +154,21 @@ class Judge:
 
     def _ask(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> Any:
         """Schema-constrained JSON, validated; one retry that shows the model its error."""
-        problem = ""
-        for attempt in range(2):
-            options = GenerationOptions(
-                max_tokens=max_tokens, json_schema=schema, seed=self.settings.llm_seed
-            )
+
+        def complete(messages: list[Message], options: GenerationOptions) -> Completion:
             completion = self.backend.complete(messages, options)
             self.usage.add(completion.usage)
-            output = strip_reasoning(completion.text)
-            try:
-                data = json.loads(output, strict=False)
-                jsonschema.validate(data, schema)
-                return data
-            except json.JSONDecodeError as exc:
-                problem = f"the output is not valid JSON ({exc.msg})"
-            except jsonschema.ValidationError as exc:
-                problem = f"the output does not match the schema: {exc.message}"
-            if attempt == 0:
-                messages = messages + [
-                    {"role": "assistant", "content": output},
-                    {
-                        "role": "user",
-                        "content": f"That answer is wrong: {problem}. Reply again "
-                        "with only the corrected JSON object.",
-                    },
-                ]
-        raise OutputValidationError(
-            f"judge model {self.backend.name!r} did not produce valid JSON twice: {problem}"
+            return completion
+
+        return complete_json(
+            complete,
+            messages,
+            schema,
+            lambda tokens: GenerationOptions(
+                max_tokens=tokens, json_schema=schema, seed=self.settings.llm_seed
+            ),
+            max_tokens,
+            f"judge model {self.backend.name!r}",
         )
 
     def _chunks(self, source: str, numbered: str, output_tokens: int) -> list[str]:

@@ -17,9 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
 
-import jsonschema
-
-from ..errors import ContextLengthError, InputError, OutputValidationError, SchemaError
+from ..errors import ContextLengthError, InputError, SchemaError
 from ..llm.base import (
     ChatBackend,
     GenerationOptions,
@@ -30,6 +28,7 @@ from ..llm.base import (
 )
 from ..llm.registry import ModelRegistry, get_registry
 from ..llm.schemas import check_schema
+from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
 from .candidates import candidate_statements
@@ -181,33 +180,13 @@ class MapReduce:
 
     def _data(self, messages: list[Message], schema: dict[str, Any], max_tokens: int) -> Any:
         """Schema-constrained output, validated; one retry that shows the model its error."""
-        problem = ""
-        for attempt in range(2):
-            completion = self._complete(messages, self._options(max_tokens, schema))
-            output = strip_reasoning(completion.text)
-            try:
-                # strict=False: a raw newline or tab inside a string is harmless, so accept it
-                data = json.loads(output, strict=False)
-                jsonschema.validate(data, schema)
-                return data
-            except json.JSONDecodeError as exc:
-                problem = f"the output is not valid JSON ({exc.msg})"
-                if completion.finish_reason == "length":
-                    problem += f"; it stopped at the output limit of {max_tokens} tokens"
-                    max_tokens *= 2
-            except jsonschema.ValidationError as exc:
-                problem = f"the output does not match the schema: {exc.message}"
-            if attempt == 0:
-                messages = messages + [
-                    {"role": "assistant", "content": output},
-                    {
-                        "role": "user",
-                        "content": f"That answer is wrong: {problem}. Reply again "
-                        "with only the corrected JSON object.",
-                    },
-                ]
-        raise OutputValidationError(
-            f"model {self.backend.name!r} did not produce valid JSON twice: {problem}"
+        return complete_json(
+            self._complete,
+            messages,
+            schema,
+            lambda tokens: self._options(tokens, schema),
+            max_tokens,
+            f"model {self.backend.name!r}",
         )
 
     def _fan_out(self, stage: str, jobs: Sequence[Callable[[], T]]) -> list[T]:
