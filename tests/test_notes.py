@@ -108,3 +108,13 @@ def test_headings_follow_the_summary_language():
         "Aufgaben:\n- Lena: Store-Texte schreiben (bis Freitag)\n- Nicht zugewiesen: x"
     )
     assert notes.render(language=LANGUAGES["fr"]).startswith("Points clés :\n")
+
+
+def test_tasks_taken_on_stay_open_in_who_said_what():
+    from synopsis.summarize.speakers import keep_tasks_open
+
+    turns = "The crashes are fixed. I will send the release notes by Friday. I'll book the room."
+    said = "Reported the fixes and sent the release notes by Friday. He booked the room."
+    assert keep_tasks_open(said, turns, "Speaker B") == (
+        "Reported the fixes and will send the release notes by Friday. Will book the room."
+    )

@@ -40,7 +40,7 @@ from .language import resolve as summary_language
 from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SAID_SCHEMA, SPEAKERS_SCHEMA, Notes
 from .result import Summary
 from .speakers import entry as speaker_entry
-from .speakers import needs_condensing, spoken_by, trim, without_filler
+from .speakers import keep_tasks_open, needs_condensing, spoken_by, trim, without_filler
 
 log = logging.getLogger("synopsis.summarize")
 T = TypeVar("T")
@@ -414,7 +414,10 @@ class MapReduce:
             notes.key_points,
             notes.decisions,
             notes.action_items,
-            {speaker: [trim(entry, speaker)] for speaker, entry in said.items()},
+            {
+                speaker: [trim(keep_tasks_open(entry, spoken.get(speaker, ""), speaker), speaker)]
+                for speaker, entry in said.items()
+            },
         )
 
     def _condense_job(

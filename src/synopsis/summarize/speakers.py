@@ -90,6 +90,47 @@ def _third_person(sentence: str, speaker: str) -> str:
     return "Will " + task[:1].lower() + task[1:]
 
 
+_IRREGULAR_PAST = {
+    "begin": "began", "bring": "brought", "build": "built", "buy": "bought", "choose": "chose",
+    "come": "came", "do": "did", "draw": "drew", "find": "found", "get": "got", "give": "gave",
+    "go": "went", "hold": "held", "keep": "kept", "lead": "led", "leave": "left", "make": "made",
+    "meet": "met", "pay": "paid", "run": "ran", "sell": "sold", "send": "sent", "speak": "spoke",
+    "spend": "spent", "take": "took", "teach": "taught", "tell": "told", "think": "thought",
+    "write": "wrote",
+}  # fmt: skip
+_OPEN_SUBJECT = re.compile(r"\b(?:[Hh]e|[Ss]he) (?=will\b)")
+_GENDERED_START = re.compile(r"(^|[.!?]\s+)(?:He|She)\s+([a-z])")
+_WILL_AFTER_STOP = re.compile(r"(^|[.!?]\s+)will\b")
+
+
+def _past(verb: str) -> str:
+    if verb in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+def keep_tasks_open(said: str, turns: str, speaker: str) -> str:
+    """A task the speaker took on stays open in their entry: "sent the notes" (a small model's
+    past tense for "I will send the notes") becomes "will send the notes", and "He will …" or
+    "He proposed …" become "Will …", "Proposed …" (the line names the speaker; a transcript
+    gives no one a gender)."""
+    verbs = {
+        commitment.task.split()[0].lower()
+        for sentence in split_sentences(turns)
+        for commitment in parse(sentence, speaker)
+        if commitment.owner == speaker and commitment.task
+    }
+    for verb in verbs:
+        said = re.sub(rf"\b{_past(verb)}\b", f"will {verb}", said, flags=re.IGNORECASE)
+    said = _OPEN_SUBJECT.sub("", said)
+    said = _GENDERED_START.sub(lambda m: m.group(1) + m.group(2).upper(), said)
+    return _WILL_AFTER_STOP.sub(lambda m: m.group(1) + "Will", said)
+
+
 def trim(said: str, speaker: str = "") -> str:
     """The first whole sentences of `said` within the limits, filler left out and first-person
     copies turned around; a first sentence over the word limit keeps its first whole clauses."""
