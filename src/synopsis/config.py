@@ -164,9 +164,7 @@ class Settings(BaseSettings):
         if self.database_url:
             from sqlalchemy.engine import make_url
 
-            data["database_url"] = make_url(self.database_url).render_as_string(
-                hide_password=True
-            )
+            data["database_url"] = make_url(self.database_url).render_as_string(hide_password=True)
         return data
 
 
