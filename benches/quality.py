@@ -70,7 +70,7 @@ BASELINE_PROMPT = (
 BASELINE_MAX_TOKENS = 600
 NO_RECALL = {"headline"}  # a headline cannot carry the facts: only what it gets wrong counts
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per run, in logs too
 
 
 # -- the suite --------------------------------------------------------------------------------
@@ -566,11 +566,18 @@ def main() -> None:
         default=None,
         help="a --json file of an earlier run: its rows are kept and those runs are not repeated",
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="with --resume: write the report from the earlier rows, run nothing",
+    )
     args = parser.parse_args()
     unknown = [s for s in args.styles if s not in STYLES]
     if unknown:
         parser.error(f"unknown style(s) {', '.join(unknown)}; choose from {', '.join(STYLES)}")
 
+    if args.report_only and not args.resume:
+        parser.error("--report-only needs --resume FILE")
     cases = load_cases(args.cases, args.skip_long)
     registry = get_registry()
     for model in args.models:
@@ -594,7 +601,7 @@ def main() -> None:
         f"{len(cases)} cases, {len(args.models)} models, styles {', '.join(args.styles)}"
         f"{', baseline' if args.baseline else ''}: {len(plan)} runs"
     )
-    for model in args.models:
+    for model in [] if args.report_only else args.models:
         started = time.perf_counter()
         backend = registry.backend(model)
         warm_up = getattr(backend, "warm_up", None)
@@ -612,6 +619,9 @@ def main() -> None:
             f"(`{earlier.get('command', '?')}`, {earlier.get('code', '?')})"
         )
         console.print(f"resuming: {header['resumed']}")
+        if args.report_only:  # the report of that run as it stands, not of a new one
+            header.update({k: earlier[k] for k in ("command", "date", "code") if k in earlier})
+            del header["resumed"]
     already = {(r.case, r.style, r.model) for r in rows}
     by_name = {c.name: c for c in cases}
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -626,7 +636,7 @@ def main() -> None:
     bench_started = time.perf_counter()
     try:
         for i, (name, style, model) in enumerate(plan, 1):
-            if (name, style, model) in already:
+            if (name, style, model) in already or args.report_only:
                 continue
             case = by_name[name]
             if style == BASELINE:
