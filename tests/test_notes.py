@@ -118,3 +118,20 @@ def test_tasks_taken_on_stay_open_in_who_said_what():
     assert keep_tasks_open(said, turns, "Speaker B") == (
         "Reported the fixes and will send the release notes by Friday. Will book the room."
     )
+
+
+def test_fragments_of_a_lost_json_string_are_not_key_points():
+    points = {
+        "key_points": [
+            "The clinic switches to appointment-only slots on Saturdays.",
+            "date of the last flu vaccine",
+            "and a line for the date of the last flu vaccine.",
+        ]
+    }
+    facts = {
+        "decisions": ["Ten-minute slots.", "Bookings open two weeks before."],
+        "action_items": [],
+    }
+    notes = Notes.from_data(points=points, facts=facts)
+    assert notes.key_points == ["The clinic switches to appointment-only slots on Saturdays."]
+    assert notes.decisions == ["Bookings open two weeks before."]

@@ -115,6 +115,13 @@ def _tidy(text: str, bound: dict[str, Any] = _SENTENCE) -> str:
     return ""
 
 
+def _reads_as_sentence(text: str) -> bool:
+    """A line that starts like a sentence. A small model that loses its way inside the JSON
+    emits the rest of a cut string as new items ("date of the last flu vaccine", "and a line
+    for …"); those are dropped."""
+    return bool(text) and not text[0].islower()
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
@@ -155,9 +162,13 @@ class Notes:
     ) -> Notes:
         notes = cls()
         if points:
-            notes.key_points = _unique([_tidy(p) for p in points.get("key_points", [])])
+            notes.key_points = _unique(
+                [p for p in map(_tidy, points.get("key_points", [])) if _reads_as_sentence(p)]
+            )
         if facts:
-            notes.decisions = _unique([_tidy(d) for d in facts.get("decisions", [])])
+            notes.decisions = _unique(
+                [d for d in map(_tidy, facts.get("decisions", [])) if _reads_as_sentence(d)]
+            )
             notes.action_items = [
                 ActionItem(
                     str(a.get("owner", "")).strip(),
