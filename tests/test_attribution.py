@@ -208,3 +208,20 @@ def test_a_corrected_figure_supersedes_the_earlier_decision():
         "The flu clinic is on October 11.",
     ]
     assert drop_superseded(decisions) == decisions[1:]
+
+
+def test_commitments_name_hyphenated_owners_and_whom_you_means():
+    from synopsis.summarize.commitments import commitments
+
+    source = (
+        "Farah: That works for me.\n"
+        "Tobias: And I will send you the calendar invite for Thursday today.\n"
+        "Mei-Ling: I will send Farah the take-home exercise by Friday. I'll mail you all the notes.\n"
+        "Olusegun: Let me ask a practical one."
+    )
+    found = [(c.owner, c.task) for c in commitments(source)]
+    assert found == [
+        ("Tobias", "Send Farah the calendar invite for Thursday today."),
+        ("Mei-Ling", "Send Farah the take-home exercise by Friday."),
+        ("Mei-Ling", "Mail everyone the notes."),
+    ]

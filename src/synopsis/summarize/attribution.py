@@ -13,7 +13,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .chunking import has_speaker_turns
-from .commitments import MIN_OVERLAP, Commitment, commitments, labelled_sentences, parse, same_task
+from .commitments import (
+    CAPITAL_WORD,
+    MIN_OVERLAP,
+    Commitment,
+    commitments,
+    labelled_sentences,
+    parse,
+    same_task,
+)
 from .commitments import content_words as _content
 
 if TYPE_CHECKING:
@@ -24,11 +32,11 @@ _FIRST_PERSON = re.compile(
     r"|let me|I'd like to)\b"
 )
 _NAMED_OWNER = re.compile(
-    r"\b([A-Z][a-z]+)(?: from [a-z]+| [A-Z][a-z]+)?,? "
+    rf"(?<![\w-])({CAPITAL_WORD})(?: from [a-z]+| {CAPITAL_WORD})?,? "
     r"(?:will|should|must|needs to|has to|is going to|is to|agreed to|can)\b"
 )
 _ADDRESSED = re.compile(
-    r"^(?:\w+, )?([A-Z][a-z]+), (?:you will|you'll|please|can you|could you|would you)\b"
+    rf"^(?:\w+, )?({CAPITAL_WORD}), (?:you will|you'll|please|can you|could you|would you)\b"
 )
 _NOT_NAMES = frozenset(
     "Then So And But Also Okay Fine Sure Good Great Yes No We You They It".split()

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
 
-_NAME = r"(?:Speaker [A-Z0-9]{1,3}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
+CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)?"  # Mei-Ling, O'Neil
+_NAME = rf"(?:Speaker [A-Z0-9]{{1,3}}|{CAPITAL_WORD}(?: {CAPITAL_WORD})?)"
 _LEAD = (
     r"(?i:(?:then|so|and|okay|ok|fine|sure|yes|good|great|right|alright|well|also|now|next)"
     r"[,.]?\s+)*"
@@ -24,7 +25,7 @@ _START = r"(?:^|[,;:]\s+|\s(?i:and|but|so|then)\s+)"
 _FIRST_PERSON = re.compile(
     _START
     + _LEAD
-    + r"(?:I(?:'ll|’ll| will| shall| am going to|'m going to|’m going to)|(?i:let) me)"
+    + r"(?:I(?:'ll|’ll| will| shall| am going to|'m going to|’m going to)|(?P<let>(?i:let) me))"
     r"\s+(?P<clause>.+)"
 )
 _ADDRESSED = re.compile(
@@ -50,6 +51,9 @@ _NOT_TASKS = frozenset(
     "be not never need want think guess say admit bet assume hope mention repeat note know see "
     "start explain summarize recap add".split()
 )
+_GROUP_YOU = re.compile(r"\byou (?:all|guys|both|two)\b", re.IGNORECASE)
+# After "let me", verbs that do something in the meeting itself ("let me ask a practical one").
+_IN_MEETING = frozenset("ask answer go jump turn show share try put move read walk".split())
 _VAGUE_OBJECTS = frozenset("it them that this those one".split())
 _ADVERBS = frozenset("also just then quickly personally definitely still really now".split())
 _CONDITIONAL = re.compile(r"^(?i:if|unless)\b")
@@ -152,12 +156,15 @@ def due_phrase(text: str) -> str:
     return when if word in ("by", "due") else f"{word} {when}"
 
 
-def _parse_clause(clause: str, speaker: str) -> Commitment | None:
+def _parse_clause(clause: str, speaker: str, addressee: str = "") -> Commitment | None:
     first = _FIRST_PERSON.search(clause)
     addressed = _ADDRESSED.match(clause)
     named = _NAMED.search(clause)
     if first and speaker:
-        owner, rest, pronouns, asker = speaker, first.group("clause"), _PRONOUNS_FIRST, ""
+        pronouns = _PRONOUNS_FIRST
+        if addressee:  # "I'll send you the invite", said to Farah: "Send Farah the invite"
+            pronouns = {**pronouns, "you": addressee, "your": f"{addressee}'s"}
+        owner, rest, asker = speaker, _GROUP_YOU.sub("everyone", first.group("clause")), ""
     elif addressed and _owner_name(addressed.group("owner")) not in _NOT_OWNERS:
         owner, rest = _owner_name(addressed.group("owner")), addressed.group("clause")
         pronouns, asker = _PRONOUNS_YOU, speaker
@@ -173,15 +180,18 @@ def _parse_clause(clause: str, speaker: str) -> Commitment | None:
     verb = rest.split()[0].lower().strip(",.") if rest.split() else ""
     if verb in _NOT_TASKS or (verb == "have" and rest.split()[1:2] == ["to"]):
         return None
+    if first and first.group("let") and owner == speaker and verb in _IN_MEETING:
+        return None
     task = _imperative(rest, pronouns, asker)
     if len(task.split()) < 2 or task.split()[1].lower().strip(".,") in _VAGUE_OBJECTS:
         return None  # "I'll do it": an answer to a request, which is itself the commitment
     return Commitment(owner, task, due_phrase(rest), clause)
 
 
-def parse(sentence: str, speaker: str = "") -> list[Commitment]:
+def parse(sentence: str, speaker: str = "", addressee: str = "") -> list[Commitment]:
     """The commitments one sentence makes; none for questions (other than requests) or
-    conditions ("If …, I will …" is contingent, not taken on)."""
+    conditions ("If …, I will …" is contingent, not taken on). `addressee` is who "you" is
+    (the previous speaker), when known."""
     sentence = sentence.strip()
     if _CONDITIONAL.match(sentence):
         return []
@@ -189,7 +199,7 @@ def parse(sentence: str, speaker: str = "") -> list[Commitment]:
     for clause in _CLAUSE_BREAK.split(sentence):
         if clause.rstrip().endswith("?") and not _ADDRESSED.match(clause):
             continue
-        commitment = _parse_clause(clause, speaker)
+        commitment = _parse_clause(clause, speaker, addressee)
         if commitment:
             found.append(commitment)
     return found
@@ -214,8 +224,11 @@ def commitments(source: str) -> list[Commitment]:
     if not has_speaker_turns(source):
         return []
     found: list[Commitment] = []
+    previous, current = "", ""
     for _, speaker, sentence in labelled_sentences(source):
-        for new in parse(sentence, speaker):
+        if speaker != current:
+            previous, current = current, speaker
+        for new in parse(sentence, speaker, previous):
             if not any(same_task(new.task, old.task) for old in found):
                 found.append(new)
     return found
