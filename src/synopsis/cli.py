@@ -119,17 +119,9 @@ def show_warnings(warnings: list[str]) -> None:
 
 
 def load_schema(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError as exc:
-        raise InputError(f"schema file {path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"schema file {path} cannot be read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise SchemaError(
-            f"schema file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
-        ) from exc
-    return data
+    from .inputs import read_json_file
+
+    return read_json_file(path, "schema file", SchemaError)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .fetch import fetch, looks_like_url
@@ -90,3 +92,16 @@ def read_text(source: str) -> str:
     except OSError as exc:
         raise InputError(f"{source} cannot be read: {exc.strerror}") from exc
     return decode_text(data, source)
+
+
+def read_json_file(path: Path, what: str, invalid: type[InputError] = InputError) -> Any:
+    """A JSON file the user named ("schema file", "facts file"), or an error naming it;
+    `invalid` is the error type for content that is not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{what} {path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{what} {path} cannot be read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise invalid(f"{what} {path} is not valid JSON: {exc.msg} at line {exc.lineno}") from exc

@@ -9,7 +9,6 @@ found in a summary are invented. See docs/evaluation.md for the format.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import jsonschema
 
 from ..errors import InputError
+from ..inputs import read_json_file
 from . import text
 
 _ALTERNATIVES = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
@@ -51,17 +51,7 @@ FACTS_FILE_SCHEMA: dict[str, Any] = {
 def load_facts(facts: dict[str, Any] | str | Path) -> dict[str, Any]:
     """A facts dict, read from a path when given one, checked against the documented format."""
     if isinstance(facts, str | Path):
-        path = Path(facts)
-        try:
-            facts = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError(f"facts file {path}: no such file") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"facts file {path} cannot be read: {exc}") from exc
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"facts file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
-            ) from exc
+        facts = read_json_file(Path(facts), "facts file")
     try:
         jsonschema.validate(facts, FACTS_FILE_SCHEMA)
     except jsonschema.ValidationError as exc:
