@@ -101,6 +101,25 @@ def test_broken_summary_is_flagged():
     assert wrong.evidence == "Tom: I will send the notes by Friday."
 
 
+def test_a_section_scoped_absent_fact_counts_only_where_it_is_claimed():
+    facts = {
+        "facts": [],
+        "absent": [
+            {"id": "autoclave-decided", "type": "decision", "section": ["decisions"],
+             "phrases": [["autoclave"]]},
+        ],
+    }
+    status = "The new autoclave works again since Monday."
+    fine = f"Key points:\n- {status}\n\nDecisions:\n- Flu clinics are appointment-only."
+    wrong = f"Key points:\n- Flu clinics are appointment-only.\n\nDecisions:\n- {status}"
+    assert check_facts(fine, facts).invented == []
+    assert [i["id"] for i in check_facts(wrong, facts).invented] == ["autoclave-decided"]
+    # Prose has no headings: the sentence must state it as a decision.
+    assert check_facts(status, facts).invented == []
+    claimed = "The team decided to keep the new autoclave."
+    assert [i["sentence"] for i in check_facts(claimed, facts).invented] == [claimed]
+
+
 def test_faithful_summary_passes():
     result = evaluate(SOURCE, FAITHFUL, facts=FACTS, reference=FAITHFUL)
     assert result.wrong_owners == []

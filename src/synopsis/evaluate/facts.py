@@ -4,7 +4,10 @@ A fact is a list of phrase groups; it is found when one line or sentence of the 
 an alternative of every group (case-insensitive substrings), so a fact split across the summary
 does not count. Owners and due dates are checked in the sentence that carries the fact, and
 `absent` facts (things the source does not say, such as an approval that was only asked for)
-found in a summary are invented. See docs/evaluation.md for the format.
+found in a summary are invented. An absent fact with a `section` counts only under a heading
+that names it (saying the autoclave works is a fine key point and a false decision), or, in prose
+without headings, in a sentence that states it as its type ("decided", "will"). See
+docs/evaluation.md for the format.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ _FACT = {
         "owner": _ALTERNATIVES,
         "due": _ALTERNATIVES,
         "where": {"enum": ["start", "middle", "end"]},
+        "section": _ALTERNATIVES,
         "why": {"type": "string"},
     },
     "required": ["id", "phrases"],
@@ -121,6 +125,41 @@ def _tally(groups: dict[str, list[bool]]) -> dict[str, dict[str, float]]:
     }
 
 
+# How prose without headings states a decision or a task, for section-scoped absent facts.
+_STATED_AS = {
+    "decision": re.compile(
+        r"decid|decision|agree|approv|settled|chose|entschied|entscheid|beschl|vereinbar"
+        r"|einig|décid|décision|convenu|accord|approuv|retenu",
+        re.IGNORECASE,
+    ),
+    "action": re.compile(
+        r"\b(?:will|is to|are to|needs? to|has to|have to|is going to|wird|werden|soll|sollen"
+        r"|muss|va|vont|doit|doivent|devra)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _absent_hits(fact: dict[str, Any], lines: list[text.Line]) -> list[str]:
+    """The summary units where an absent fact is stated (see the module docstring)."""
+    sections = [_norm(name) for name in fact.get("section") or []]
+    if not sections:
+        units = [unit for line in lines for unit in text.line_units(line.text)]
+        return [unit for unit in units if _matches(unit, fact["phrases"])]
+    headed = any(line.section for line in lines)
+    stated = _STATED_AS.get(str(fact.get("type", "")))
+    hits = []
+    for line in lines:
+        if headed and not any(name in line.section for name in sections):
+            continue
+        for unit in text.line_units(line.text):
+            if not _matches(unit, fact["phrases"]):
+                continue
+            if headed or (stated is not None and stated.search(unit)):
+                hits.append(unit)
+    return hits
+
+
 def check_facts(summary: str, facts: dict[str, Any]) -> FactReport:
     """Recall, invented absent facts, owners and due dates of `summary` against `facts`."""
     people: list[str] = list(facts.get("people") or [])
@@ -159,8 +198,9 @@ def check_facts(summary: str, facts: dict[str, Any]) -> FactReport:
         due = fact.get("due")
         if due and not any(any(_norm(d) in _norm(unit) for d in due) for unit in hits):
             report.due_missing.append(fact["id"])
+    lines = text.lines(summary)
     for fact in facts.get("absent") or []:
-        hits = [unit for unit in units if _matches(unit, fact["phrases"])]
+        hits = _absent_hits(fact, lines)
         if hits:
             report.invented.append(
                 {"id": fact["id"], "sentence": hits[0], "why": fact.get("why", "")}

@@ -86,15 +86,15 @@ def sentences(line: str) -> list[str]:
     return split_sentences(line) or [line]
 
 
+def line_units(line: str) -> list[str]:
+    """A line's sentences and, when it has several, the whole line too."""
+    parts = sentences(line)
+    return parts + [line] if len(parts) > 1 else parts
+
+
 def units(summary: str) -> list[str]:
     """Every line and, for lines of several sentences, each sentence too: what facts match in."""
-    found: list[str] = []
-    for line in lines(summary):
-        parts = sentences(line.text)
-        found.extend(parts)
-        if len(parts) > 1:
-            found.append(line.text)
-    return found
+    return [unit for line in lines(summary) for unit in line_units(line.text)]
 
 
 def words(text: str) -> list[str]:
