@@ -9,6 +9,11 @@ that summary is evaluated the same way.
 
     python benches/quality.py [--cases a,b] [--styles bullets,paragraph] [--models default,fast]
         [--skip-long] [--no-baseline] [--judge-model NAME] [--out docs/quality.md] [--json FILE]
+        [--resume FILE] [--report-only] [--cache DIR]
+
+With --cache DIR, model completions are stored and replayed for prompts seen before (see
+completion_cache.py): a change to the deterministic steps re-runs in minutes, and the time a
+replayed call took when it was measured is counted in the row's seconds.
 
 One line per run goes to stderr as it finishes; the Markdown report (and the JSON) is rewritten
 after every run, so a run cut short still leaves its rows.
@@ -38,6 +43,9 @@ import synopsis
 from synopsis.config import get_settings
 from synopsis.llm.base import ChatBackend, GenerationOptions, count_prompt_tokens
 from synopsis.llm.registry import get_registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from completion_cache import CompletionCache  # noqa: E402 - a sibling module of this script
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "tests/fixtures/quality"
@@ -230,6 +238,21 @@ def fit_to_context(backend: ChatBackend, case: Case, max_tokens: int) -> tuple[s
     return prompt_for(keep), keep
 
 
+CACHE: CompletionCache | None = None  # set by --cache
+
+
+def replayed_note(row: Row) -> None:
+    """Count replayed calls' measured time in the row and say how many there were."""
+    if CACHE is None:
+        return
+    calls, seconds = CACHE.take_replayed()
+    if calls:
+        row.seconds += seconds
+        row.note = "; ".join(
+            filter(None, [row.note, f"{calls} of {row.calls} model calls replayed from cache"])
+        )
+
+
 def run_pipeline(case: Case, style: str, model: str, judge_model: str | None) -> Row:
     registry = get_registry()
     backend = registry.backend(model)
@@ -247,6 +270,7 @@ def run_pipeline(case: Case, style: str, model: str, judge_model: str | None) ->
         row.prompt_tokens = summary.usage.prompt_tokens
         if summary.warnings:
             row.note = "; ".join(summary.warnings)
+        replayed_note(row)
         evaluate_into(row, case, text, judge_model)
     except Exception as exc:  # noqa: BLE001 - a failed run is a row, not the end of the bench
         row.error = f"{type(exc).__name__}: {exc}"
@@ -277,6 +301,7 @@ def run_baseline(case: Case, model: str, judge_model: str | None) -> Row:
         row.prompt_tokens = completion.usage.prompt_tokens
         if completion.finish_reason == "length":
             row.note = "; ".join(filter(None, [row.note, "hit max_tokens"]))
+        replayed_note(row)
         evaluate_into(row, case, row.summary, judge_model)
     except Exception as exc:  # noqa: BLE001
         row.error = f"{type(exc).__name__}: {exc}"
@@ -571,6 +596,12 @@ def main() -> None:
         action="store_true",
         help="with --resume: write the report from the earlier rows, run nothing",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="store model completions here and replay them for prompts seen before",
+    )
     args = parser.parse_args()
     unknown = [s for s in args.styles if s not in STYLES]
     if unknown:
@@ -608,6 +639,11 @@ def main() -> None:
         if warm_up:
             warm_up()
         console.print(f"loaded {backend.name} in {time.perf_counter() - started:.1f} s")
+    if args.cache and not args.report_only:
+        global CACHE
+        CACHE = CompletionCache(args.cache)
+        for model in args.models:
+            CACHE.wrap(registry.backend(model))
 
     rows: list[Row] = []
     if args.resume:
@@ -639,6 +675,8 @@ def main() -> None:
             if (name, style, model) in already or args.report_only:
                 continue
             case = by_name[name]
+            if CACHE is not None:
+                CACHE.take_replayed()  # only this run's replays count in its row
             if style == BASELINE:
                 row = run_baseline(case, model, args.judge_model)
             else:

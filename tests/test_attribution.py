@@ -225,3 +225,61 @@ def test_commitments_name_hyphenated_owners_and_whom_you_means():
         ("Mei-Ling", "Send Farah the take-home exercise by Friday."),
         ("Mei-Ling", "Mail everyone the notes."),
     ]
+
+
+STANDUP = """Speaker A: Updates first. Noor?
+Speaker B: The new printers arrived on Tuesday and they're set up. Nothing anyone needs to do.
+Speaker C: It might be nice to send customers a survey after each repair.
+Speaker A: Maybe later in the year. Let me stop you there, we're short on time.
+Speaker B: I think we should close the shop on Mondays.
+Speaker A: No, Mondays are busy. We stay open six days.
+Speaker C: Noor, can you draft the supplier contract by Thursday?
+Speaker B: Sure, Thursday.
+Speaker A: Then Ivo reviews it on Friday."""
+
+
+def test_status_reports_untaken_ideas_and_rejected_proposals_are_not_decisions():
+    decisions = [
+        "The new printers are set up.",  # status report
+        "Customers get a survey after each repair.",  # idea nobody took up
+        "The shop closes on Mondays.",  # proposed, then rejected
+        "I think we should close the shop on Mondays.",  # a copied remark
+        "The shop stays open six days.",  # what was settled
+    ]
+    assert drop_restated_tasks(decisions, [], STANDUP) == ["The shop stays open six days."]
+
+
+def test_model_tasks_from_ideas_nobody_took_up_or_from_the_meeting_itself_are_dropped():
+    items = [
+        ActionItem("Speaker C", "Send customers a survey after each repair"),
+        ActionItem("Speaker A", "Stop you there"),
+        ActionItem("Speaker A", "Order new toner cartridges"),  # not traceable: kept as given
+    ]
+    kept = add_commitments(items, STANDUP)
+    assert [(i.owner, i.task) for i in kept] == [
+        ("Noor", "Draft the supplier contract by Thursday."),
+        ("Speaker A", "Order new toner cartridges"),
+    ]
+
+
+def test_a_model_task_with_another_verb_than_the_commitment_takes_the_commitments_wording():
+    items = [ActionItem("Noor", "Review the supplier contract", "Thursday")]
+    (item,) = add_commitments(items, STANDUP)
+    assert (item.owner, item.task, item.due) == (
+        "Noor",
+        "Draft the supplier contract by Thursday.",
+        "Thursday",
+    )
+
+
+def test_people_asked_in_unlabelled_text_own_their_tasks_even_after_an_aside():
+    memo = (
+        "The survey is done. Tariq, as treasurer, could you please prepare the loan application "
+        "by 30 April? Beatriz, you offered to help, so please collect the sign-up list by "
+        "Wednesday."
+    )
+    found = [(c.owner, c.task, c.due) for c in commitments(memo)]
+    assert found == [
+        ("Tariq", "Prepare the loan application by 30 April.", "30 April"),
+        ("Beatriz", "Collect the sign-up list by Wednesday.", "Wednesday"),
+    ]

@@ -12,9 +12,11 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import cues
 from .chunking import has_speaker_turns
 from .commitments import (
     CAPITAL_WORD,
+    IN_MEETING,
     MIN_OVERLAP,
     Commitment,
     commitments,
@@ -108,19 +110,49 @@ def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
     return corrected
 
 
+def _lead_verb(task: str) -> str:
+    """The task's first word without an -s/-ed/-ing ending ("Reviews" → "review")."""
+    words = task.split()
+    word = words[0].lower().strip(".,:;") if words else ""
+    return re.sub(r"(?:ing|ed|es|s)$", "", word) if len(word) > 4 else word
+
+
 def _keeps(item: ActionItem, commitment: Commitment) -> bool:
     """A model's item may stand for a commitment if it is a task, not a copied first-person
-    sentence, and keeps the commitment's numbers and dates."""
+    sentence, starts with the commitment's own verb ("review" is not "draft") and keeps the
+    commitment's numbers and dates."""
     first_person = re.search(r"\b(?:I|I'm|I'll|my|me)\b", item.task)
-    return not first_person and _figures(commitment.task) <= _figures(f"{item.task} {item.due}")
+    return (
+        not first_person
+        and _lead_verb(item.task) == _lead_verb(commitment.task)
+        and _figures(commitment.task) <= _figures(f"{item.task} {item.due}")
+    )
+
+
+_LET_ME = re.compile(r"\blet me (\w+)", re.IGNORECASE)
+
+
+def _taken_up(item: ActionItem, sentences: list[tuple[int, str, str]]) -> bool:
+    """A model's item that matches no commitment stays only if the sentence it came from is not
+    a question, a status report or an idea nobody took up ("it might be nice to send text
+    reminders"), and its verb is not an act of the meeting itself ("let me stop you there")."""
+    index = _best_match(item.task, [sentence for _, _, sentence in sentences])
+    if index is None:
+        return True
+    sentence = sentences[index][2]
+    in_meeting = _LET_ME.search(sentence)
+    if in_meeting and in_meeting.group(1).lower() in IN_MEETING:
+        return False
+    return not _unsettled(index, sentences)
 
 
 def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
-    """Action items with every commitment of the transcript among them, in the source's order.
+    """Action items with every commitment of the source among them, in the source's order.
 
     A commitment the model listed keeps the model's wording (with the commitment's owner); one
-    it missed, or wrote as a copied "I will …" or without its figures, is listed as derived from
-    the source. Model items that match no commitment follow, unchanged.
+    it missed, or wrote as a copied "I will …", with another verb or without its figures, is
+    listed as derived from the source. Model items that match no commitment follow, unless they
+    come from an idea nobody took up (`_taken_up`).
     """
     from .notes import ActionItem  # notes imports this module
 
@@ -140,19 +172,11 @@ def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
         merged += [
             replace(item, owner=commitment.owner, due=item.due or commitment.due) for item in kept
         ]
-    return merged + [item for i, item in enumerate(items) if i not in used]
+    sentences = labelled_sentences(source)
+    rest = [item for i, item in enumerate(items) if i not in used]
+    return merged + [item for item in rest if _taken_up(item, sentences)]
 
 
-_AGREEMENT = re.compile(
-    r"\b(?:we agreed|we decided|we(?:'ve| have) decided|it's decided|agreed that|decided that"
-    r"|the decision is|let's decide|let us decide)\b",
-    re.IGNORECASE,
-)
-_PROPOSAL = re.compile(
-    r"\b(?:we could|we might|could we|maybe|perhaps|what if|how about|what about|i suggest"
-    r"|i'd suggest|i propose|i'd propose|one option|should we|we may want|i wonder)\b",
-    re.IGNORECASE,
-)
 _AGREED_REPLY = re.compile(
     r"^(?:yes|yeah|yep|agreed|i agree|sounds good|sure|okay|ok|fine|good|great|perfect|deal"
     r"|let's do (?:that|it)|works for me|that works|makes sense|right)\b",
@@ -176,15 +200,27 @@ def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
     return False
 
 
+def _unsettled(index: int, sentences: list[tuple[int, str, str]]) -> bool:
+    """The source sentence settles nothing: a question, a status report, or a proposal that the
+    next speaker did not take up."""
+    _, _, sentence = sentences[index]
+    if cues.SETTLED.search(sentence):
+        return False
+    if sentence.rstrip().endswith("?") or cues.STATUS.search(sentence):
+        return True
+    return bool(cues.PROPOSAL.search(sentence)) and not _agreed_in_reply(index, sentences)
+
+
 def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: str) -> list[str]:
-    """Decisions are only what was agreed: a decision is dropped when the sentence it came from
-    is a question, a personal commitment, a proposal nobody agreed to, or does not state the
+    """Decisions are only what was agreed. A decision is dropped when it speaks as "I" (a copied
+    remark), restates a listed task, or comes from a sentence that is a question, a status
+    report, a personal commitment, a proposal nobody took up, or that does not state the
     approval the decision claims.
 
     Small models turn "I will ask finance to approve the budget" into the decision "the budget is
-    approved". In a speaker-labelled transcript every commitment is an action item (see
-    `add_commitments`), so dropping its restatement loses nothing; in unlabelled text it is
-    dropped only when a listed task covers it and keeps its figures.
+    approved", and "the laptops arrived yesterday" into a decision. Every commitment of a
+    speaker-labelled transcript is an action item (see `add_commitments`), so dropping its
+    restatement loses nothing.
     """
     if not decisions:
         return decisions
@@ -193,29 +229,25 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
     texts = [sentence for _, _, sentence in sentences]
     kept = []
     for decision in decisions:
-        index = _best_match(decision, texts)
-        if index is None:
-            kept.append(decision)
-            continue
-        _, speaker, sentence = sentences[index]
         covered = any(
             same_task(decision, item.task)
             and _figures(decision) <= _figures(f"{item.task} {item.due}")
             for item in items
         )
-        personal = bool(parse(sentence, speaker)) and not _AGREEMENT.search(sentence)
-        unagreed = bool(_PROPOSAL.search(sentence)) and not _agreed_in_reply(index, sentences)
+        if covered or cues.first_person_singular(decision):
+            continue
+        index = _best_match(decision, texts)
+        if index is None:
+            kept.append(decision)
+            continue
+        _, speaker, sentence = sentences[index]
+        personal = bool(parse(sentence, speaker)) and not cues.SETTLED.search(sentence)
         unapproved = (
             bool(_APPROVAL_CLAIM.search(decision))
             and not _APPROVAL_STATED.search(sentence)
-            and not _AGREEMENT.search(sentence)
+            and not cues.SETTLED.search(sentence)
         )
-        if (
-            sentence.rstrip().endswith("?")
-            or (personal and (labelled or covered))
-            or unagreed
-            or unapproved
-        ):
+        if _unsettled(index, sentences) or (personal and labelled) or unapproved:
             continue
         kept.append(decision)
     return kept

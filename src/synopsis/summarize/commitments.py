@@ -28,9 +28,12 @@ _FIRST_PERSON = re.compile(
     + r"(?:I(?:'ll|’ll| will| shall| am going to|'m going to|’m going to)|(?P<let>(?i:let) me))"
     r"\s+(?P<clause>.+)"
 )
+# "Tom, please …", and with an aside between ("Tariq, as treasurer, could you …", "Beatriz, you
+# offered to organise this, so please …").
 _ADDRESSED = re.compile(
-    r"^" + _LEAD + r"(?P<owner>" + _NAME + r"), (?:you will|you'll|you’ll|please|can you|could you"
-    r"|would you|will you|I need you to)\s+(?P<clause>.+)"
+    r"^" + _LEAD + r"(?P<owner>" + _NAME + r"), (?:[^,.?!]{1,60}, )?(?:so |and )?"
+    r"(?:you will|you'll|you’ll|please|can you|could you|would you|will you|I need you to)"
+    r"(?: please)?\s+(?P<clause>.+)"
 )
 _NAMED = re.compile(
     _START + _LEAD + r"(?P<owner>" + _NAME + r")(?: from (?:the )?[a-z]+(?: team)?)?,? "
@@ -52,10 +55,15 @@ _NOT_TASKS = frozenset(
     "start explain summarize recap add".split()
 )
 _GROUP_YOU = re.compile(r"\byou (?:all|guys|both|two)\b", re.IGNORECASE)
-# After "let me", verbs that do something in the meeting itself ("let me ask a practical one").
-_IN_MEETING = frozenset("ask answer go jump turn show share try put move read walk".split())
+# After "let me", verbs that do something in the meeting itself ("let me ask a practical one",
+# "let me stop you there"); a task with one of them as its verb is no action item.
+IN_MEETING = frozenset(
+    "ask answer go jump turn show share try put move read walk stop interrupt".split()
+)
 _VAGUE_OBJECTS = frozenset("it them that this those one".split())
-_ADVERBS = frozenset("also just then quickly personally definitely still really now".split())
+_ADVERBS = frozenset(
+    "also just then quickly personally definitely still really now please".split()
+)
 _CONDITIONAL = re.compile(r"^(?i:if|unless)\b")
 _PRONOUNS_FIRST = {
     "i": "they",
@@ -82,7 +90,7 @@ _WHEN = (
     r"(?:(?:the )?end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
     r"|(?:next |this )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?: morning| afternoon| evening)?"
     r"|tomorrow(?: morning| afternoon)?|tonight|next week|next month|this week"
-    rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH})"
+    rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH}|{_DAY} {_MONTH})"
 )
 _DUE = re.compile(rf"\b(by|before|until|no later than|due)\s+({_WHEN})\b(?:,? \d{{4}})?")
 _BECAUSE = re.compile(r",?\s+(?:because|since|so that|which|as)\s+")
@@ -180,7 +188,7 @@ def _parse_clause(clause: str, speaker: str, addressee: str = "") -> Commitment 
     verb = rest.split()[0].lower().strip(",.") if rest.split() else ""
     if verb in _NOT_TASKS or (verb == "have" and rest.split()[1:2] == ["to"]):
         return None
-    if first and first.group("let") and owner == speaker and verb in _IN_MEETING:
+    if first and first.group("let") and owner == speaker and verb in IN_MEETING:
         return None
     task = _imperative(rest, pronouns, asker)
     if len(task.split()) < 2 or task.split()[1].lower().strip(".,") in _VAGUE_OBJECTS:
@@ -219,10 +227,9 @@ def labelled_sentences(source: str) -> list[tuple[int, str, str]]:
 
 
 def commitments(source: str) -> list[Commitment]:
-    """Every commitment of a speaker-labelled transcript, in order, each task once: a request
-    and its owner's "I'll have it done" are one task, and so is a sentence said twice."""
-    if not has_speaker_turns(source):
-        return []
+    """Every commitment of the source, in order, each task once: a request and its owner's
+    "I'll have it done" are one task, and so is a sentence said twice. Text without speaker
+    labels has no known "I", so only people asked or named as doers are found there."""
     found: list[Commitment] = []
     previous, current = "", ""
     for _, speaker, sentence in labelled_sentences(source):

@@ -1,0 +1,137 @@
+"""Words that tell what kind of statement a sentence of a meeting is, in the languages we detect.
+
+A small model lists status remarks ("the laptops arrived yesterday"), floated ideas ("it might be
+nice to send text reminders") and rejected proposals as decisions and tasks. Whether a sentence
+reports, proposes or settles something is usually plain in a few words, so the checks that keep
+decisions and action items honest read these cues from the source sentence a line came from.
+One place for every such list; each pattern is case-insensitive and matches whole words.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
+
+
+# Someone floats or proposes something; a decision only if someone else then agrees.
+PROPOSAL = _words(
+    r"we could",
+    r"we might",
+    r"could we",
+    r"maybe",
+    r"perhaps",
+    r"what if",
+    r"how about",
+    r"what about",
+    r"i suggest",
+    r"i'd suggest",
+    r"i propose",
+    r"i'd propose",
+    r"one option",
+    r"should we",
+    r"we may want",
+    r"i wonder",
+    r"i was wondering",
+    r"(?:i think )?we should",
+    r"it (?:might|would|could) be (?:nice|good|great|worth)",
+    r"at some point",
+    r"some day",
+    r"one day",
+    # German
+    r"vielleicht",
+    r"wir könnten",
+    r"könnten wir",
+    r"sollten wir",
+    r"wir sollten",
+    r"ich schlage vor",
+    r"wie wäre es",
+    r"was wäre, wenn",
+    r"irgendwann",
+    # French
+    r"peut-être",
+    r"on pourrait",
+    r"nous pourrions",
+    r"pourrait-on",
+    r"je propose",
+    r"je suggère",
+    r"et si",
+    r"ce serait bien",
+    r"un jour",
+)
+
+# A report on how things stand: news, not something the meeting settled or anyone must do.
+STATUS = _words(
+    r"on track",
+    r"on schedule",
+    r"as planned",
+    r"arrived",
+    r"(?:was|were|got|been) (?:installed|delivered|fixed|done|finished|printed|confirmed)",
+    r"(?:is|are|it's|they're) (?:set up|working|running|done|finished|fine|still open)",
+    r"working fine",
+    r"works fine",
+    r"no change",
+    r"same as always",
+    r"as always",
+    r"i'm told",
+    r"nothing (?:for anyone|anyone needs|you need|we need|to do)",
+    r"no action needed",
+    r"that's it from me",
+    r"looks? (?:healthy|good|fine)",
+    # German
+    r"läuft (?:gut|nach plan)",
+    r"im plan",
+    r"ist fertig",
+    r"sind fertig",
+    r"funktioniert",
+    r"nichts zu tun",
+    r"keine änderung",
+    # French
+    r"fonctionne",
+    r"marche bien",
+    r"dans les temps",
+    r"rien à faire",
+    r"pas de changement",
+    r"est arrivée?s?",
+)
+
+# The speaker settles something for the group: agreement, a ruling, a confirmation.
+SETTLED = _words(
+    r"we agreed",
+    r"we decided",
+    r"we(?:'ve| have) decided",
+    r"it's decided",
+    r"agreed that",
+    r"decided that",
+    r"the decision is",
+    r"that's the decision",
+    r"let's decide",
+    r"let us decide",
+    r"(?:to|so to) confirm",
+    r"(?:proposal|decision|plan) stands",
+    # German
+    r"beschlossen",
+    r"entschieden",
+    r"halten wir fest",
+    r"sind uns einig",
+    r"abgemacht",
+    # French
+    r"c'est décidé",
+    r"décidé",
+    r"convenu",
+    r"on retient",
+)
+
+# First person singular: a decision or key point in these words is a copied remark.
+FIRST_PERSON_SINGULAR = _words(
+    r"i", r"i'm", r"i've", r"i'd", r"i'll", r"me", r"my",
+    r"ich", r"mir", r"mich", r"mein\w*",
+    r"je", r"j'\w+", r"moi",
+)  # fmt: skip
+
+
+def first_person_singular(text: str) -> bool:
+    """True when `text` speaks as "I" (apostrophes normalised)."""
+    return bool(FIRST_PERSON_SINGULAR.search(text.replace("’", "'")))
