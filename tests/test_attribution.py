@@ -216,7 +216,8 @@ def test_commitments_name_hyphenated_owners_and_whom_you_means():
     source = (
         "Farah: That works for me.\n"
         "Tobias: And I will send you the calendar invite for Thursday today.\n"
-        "Mei-Ling: I will send Farah the take-home exercise by Friday. I'll mail you all the notes.\n"
+        "Mei-Ling: I will send Farah the take-home exercise by Friday. "
+        "I'll mail you all the notes.\n"
         "Olusegun: Let me ask a practical one."
     )
     found = [(c.owner, c.task) for c in commitments(source)]

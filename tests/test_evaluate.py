@@ -105,8 +105,12 @@ def test_a_section_scoped_absent_fact_counts_only_where_it_is_claimed():
     facts = {
         "facts": [],
         "absent": [
-            {"id": "autoclave-decided", "type": "decision", "section": ["decisions"],
-             "phrases": [["autoclave"]]},
+            {
+                "id": "autoclave-decided",
+                "type": "decision",
+                "section": ["decisions"],
+                "phrases": [["autoclave"]],
+            },
         ],
     }
     status = "The new autoclave works again since Monday."

@@ -20,9 +20,14 @@ def test_invented_owners_and_dates_are_blanked():
 
 
 def test_merge_keeps_order_and_drops_repeats():
-    first = Notes.from_data(points={"key_points": ["Launch moved", "Budget set"]})
-    second = Notes.from_data(points={"key_points": ["budget set.", "Beta invites"]})
-    assert Notes.merge([first, second]).key_points == ["Launch moved", "Budget set", "Beta invites"]
+    launch, budget, beta = (
+        "The launch moved to March 14.",
+        "The budget is set at $20,000.",
+        "Beta invites go out next week.",
+    )
+    first = Notes.from_data(points={"key_points": [launch, budget]})
+    second = Notes.from_data(points={"key_points": [budget.lower(), beta]})
+    assert Notes.merge([first, second]).key_points == [launch, budget, beta]
 
 
 def test_strings_cut_by_the_length_bound_fall_back_to_whole_sentences():
@@ -31,12 +36,19 @@ def test_strings_cut_by_the_length_bound_fall_back_to_whole_sentences():
     clause = "The budget is capped at 48,500 dollars, spent on search ads, and " + "x " * 100
     fragment = "word " * 60
     notes = Notes.from_data(
-        points={"key_points": [two[:bound], clause[:bound], fragment[:bound], "Short point"]}
+        points={
+            "key_points": [
+                two[:bound],
+                clause[:bound],
+                fragment[:bound],
+                "A short point stays as it is",
+            ]
+        }
     )
     assert notes.key_points == [
         "The launch moves to March 14.",
         "The budget is capped at 48,500 dollars, spent on search ads.",
-        "Short point",
+        "A short point stays as it is",
     ]
     assert not any(p.endswith("…") for p in notes.key_points)
 
@@ -135,3 +147,28 @@ def test_fragments_of_a_lost_json_string_are_not_key_points():
     notes = Notes.from_data(points=points, facts=facts)
     assert notes.key_points == ["The clinic switches to appointment-only slots on Saturdays."]
     assert notes.decisions == ["Ten-minute slots."]
+
+
+def test_key_points_say_each_sentence_once_without_courtesies_or_copied_labels():
+    looped = (
+        "Ngozi runs the repair café in the old fire station. People still write in about the "
+        "toaster. People still write in about the toaster."
+    )
+    notes = Notes.from_data(
+        points={
+            "key_points": [
+                looped,
+                "People still write in about the toaster. The café opens on Saturdays.",
+                "Thank you all, and good luck with the move.",
+                "Sure.",
+            ]
+        },
+        facts={"decisions": ["Jonas: Wir starten am 10. Juni.", "Wir starten am 10. Juni."]},
+    )
+    assert notes.key_points == [
+        "Ngozi runs the repair café in the old fire station. People still write in about the "
+        "toaster.",
+        "The café opens on Saturdays.",
+    ]
+    grounded = notes.grounded("Jonas: Dann halten wir fest: wir starten am 10. Juni.\nAnna: Gut.")
+    assert grounded.decisions == ["Wir starten am 10. Juni."]

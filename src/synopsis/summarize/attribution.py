@@ -82,18 +82,27 @@ def _source_sentence(text: str, sentences: list[tuple[str, str]]) -> tuple[str, 
     return None if index is None else sentences[index]
 
 
+def _is_first_person(owner: str) -> bool:
+    """An owner written as "I" ("Ich", "Je", "me") copies the speaker's word, not a name."""
+    return owner.strip().lower() in {"i", "me", "myself", "ich", "je", "moi", "yo", "io", "eu"}
+
+
 def attribute_owners(items: list[ActionItem], source: str) -> list[ActionItem]:
     """Correct owners from the sentence each task came from; other items pass unchanged."""
-    if not items or not has_speaker_turns(source):
+    if not items:
         return items
+    if not has_speaker_turns(source):  # no speaker to stand for "I"
+        return [replace(i, owner="") if _is_first_person(i.owner) else i for i in items]
     sentences = _labelled_sentences(source)
     corrected = []
     for item in items:
         found = _source_sentence(item.task, sentences)
         if found is None:
-            corrected.append(item)
+            corrected.append(replace(item, owner="") if _is_first_person(item.owner) else item)
             continue
         speaker, sentence = found
+        if _is_first_person(item.owner):  # "Ich: mache den Termin": the one who said it
+            item = replace(item, owner=speaker)
         committed = [c for c in parse(sentence, speaker) if same_task(c.task, item.task)]
         if committed:
             corrected.append(replace(item, owner=committed[0].owner))

@@ -61,9 +61,7 @@ IN_MEETING = frozenset(
     "ask answer go jump turn show share try put move read walk stop interrupt".split()
 )
 _VAGUE_OBJECTS = frozenset("it them that this those one".split())
-_ADVERBS = frozenset(
-    "also just then quickly personally definitely still really now please".split()
-)
+_ADVERBS = frozenset("also just then quickly personally definitely still really now please".split())
 _CONDITIONAL = re.compile(r"^(?i:if|unless)\b")
 _PRONOUNS_FIRST = {
     "i": "they",

@@ -15,6 +15,7 @@ from typing import Any
 from .attribution import add_commitments, attribute_owners, drop_restated_tasks, drop_superseded
 from .chunking import split_sentences
 from .language import ENGLISH, Language
+from .speakers import spoken_by
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
@@ -122,6 +123,44 @@ def _reads_as_sentence(text: str) -> bool:
     return bool(text) and not text[0].islower()
 
 
+_COURTESY = re.compile(
+    r"^(?:thanks?|thank you|good (?:morning|afternoon|evening|luck)|hello|hi|bye|goodbye"
+    r"|danke|vielen dank|guten (?:morgen|tag)|merci|bonjour|au revoir)\b",
+    re.IGNORECASE,
+)
+MIN_POINT_WORDS = 5
+
+
+def _point_sentences(points: list[str]) -> list[str]:
+    """Key points with every sentence said once: a small model that loops repeats sentences
+    within a point and across points. Courtesies ("Thank you all, and good luck") and scraps of
+    a few words are no key point."""
+    seen: set[str] = set()
+    kept = []
+    for point in points:
+        sentences = []
+        for sentence in split_sentences(point) or [point]:
+            key = _key(sentence)
+            if key in seen or _COURTESY.match(sentence):
+                continue
+            seen.add(key)
+            if _reads_as_sentence(sentence):
+                sentences.append(sentence)
+        text = " ".join(sentences)
+        if len(text.split()) >= MIN_POINT_WORDS:
+            kept.append(text)
+    return kept
+
+
+def _without_label(text: str, labels: set[str]) -> str:
+    """A line copied with its speaker's label ("Jonas: Wir starten …") without the label."""
+    head, colon, rest = text.partition(":")
+    if colon and head.strip() in labels and rest.strip():
+        rest = rest.strip()
+        return rest[:1].upper() + rest[1:]
+    return text
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
@@ -138,6 +177,20 @@ class ActionItem:
     owner: str
     task: str
     due: str = ""
+
+    def sentence(self, language: Language = ENGLISH) -> str:
+        """The task as a sentence of running prose ("Grace will update the forms by Thursday.");
+        in languages other than English, "Owner: task (due)." so no verb is conjugated."""
+        if language.code != "en":
+            return self.render(language).rstrip(".") + "."
+        task = self.task.rstrip(".")
+        if task[1:2].islower():
+            task = task[:1].lower() + task[1:]
+        mentioned = self.due and _key(self.due) in _key(self.task)
+        due = f" (due {self.due})" if self.due and not mentioned else ""
+        if not self.owner:
+            return f"Nobody has taken on yet: {task}{due}."
+        return f"{self.owner} will {task}{due}."
 
     def render(self, language: Language = ENGLISH) -> str:
         owner = self.owner or language.unassigned
@@ -162,8 +215,10 @@ class Notes:
     ) -> Notes:
         notes = cls()
         if points:
-            notes.key_points = _unique(
-                [p for p in map(_tidy, points.get("key_points", [])) if _reads_as_sentence(p)]
+            notes.key_points = _point_sentences(
+                _unique(
+                    [p for p in map(_tidy, points.get("key_points", [])) if _reads_as_sentence(p)]
+                )
             )
         if facts:
             notes.decisions = _unique(
@@ -200,8 +255,11 @@ class Notes:
             items.append(ActionItem(owner, item.task, due))
         items = add_commitments(items, source)
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
-        decisions = drop_superseded(drop_restated_tasks(self.decisions, items, source))
-        return Notes(self.key_points, decisions, items, said)
+        labels = set(spoken_by(source))
+        decisions = [_without_label(d, labels) for d in self.decisions]
+        decisions = drop_superseded(drop_restated_tasks(_unique(decisions), items, source))
+        points = _unique([_without_label(p, labels) for p in self.key_points])
+        return Notes(points, decisions, items, said)
 
     @classmethod
     def merge(cls, parts: list[Notes]) -> Notes:
@@ -219,6 +277,17 @@ class Notes:
             for speaker, points in part.said.items():
                 merged.said.setdefault(speaker, []).extend(points)
         return merged
+
+    def prose(self, language: Language = ENGLISH) -> str:
+        """One paragraph: the key points, then what was decided, then who does what by when.
+
+        Built from the checked notes rather than asked of the model as free text: a small model
+        writing prose credits people with each other's tasks, and every line here has passed the
+        same owner and decision checks as the bullets."""
+        sentences = [*self.key_points, *self.decisions]
+        sentences = [s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in sentences]
+        sentences += [item.sentence(language) for item in self.action_items]
+        return " ".join(sentences)
 
     def render(self, conversational: bool = False, language: Language = ENGLISH) -> str:
         """Markdown with the fixed skeleton, headings in `language`; empty sections are left

@@ -3,8 +3,9 @@
 Each chunk (the whole text, when it fits one) becomes structured notes: key points, decisions and
 action items, taken with grammar-constrained JSON calls. Notes of many chunks are merged as data,
 so decisions and action items from the start, middle and end all survive; key points are
-condensed by the model, in rounds, until they fit. The structured styles render the notes
-directly; the prose styles make one last call on them. Map calls run concurrently up to the
+condensed by the model, in rounds, until they fit. Bullets, conversational and paragraph are
+rendered from the checked notes (a paragraph as running prose); headline, custom and json make
+one last call on the source, or on the notes of a long one. Map calls run concurrently up to the
 backend's limit. Nothing is dropped to make the input fit.
 """
 
@@ -228,11 +229,11 @@ class MapReduce:
             else chunk_text(text, budget, self.backend.count_tokens)
         )
         timings: dict[str, float] = {}
-        if request.structured or len(chunks) > 1:
+        if request.from_notes or len(chunks) > 1:
             parts = self._fan_out("map", self._map_jobs(text, chunks, request, source, budget))
             timings["map"] = time.perf_counter() - started
             notes = Notes.merge(parts).grounded(text)
-            limit = KEY_POINT_LIMIT if request.structured else None
+            limit = KEY_POINT_LIMIT if request.from_notes else None
             notes = self._condense(notes, source, room, limit)
             if request.style == "conversational":
                 notes = self._condense_speakers(notes, text, source, ask=len(chunks) > 1)
@@ -241,6 +242,8 @@ class MapReduce:
         data: Any = None
         if request.structured:
             output = notes.render(request.style == "conversational", source.language)
+        elif request.style == "paragraph":
+            output = notes.prose(source.language)
         else:
             material, from_notes = (text, False) if len(chunks) == 1 else (notes.render(), True)
             self.progress("final", 0, 1)

@@ -20,6 +20,7 @@ from .language import ENGLISH, LANGUAGES, Language
 
 STYLES = ("bullets", "paragraph", "headline", "conversational", "custom", "json", "extractive")
 STRUCTURED = ("bullets", "conversational")
+FROM_NOTES = (*STRUCTURED, "paragraph")  # styles rendered from checked notes, never free text
 
 SYSTEM = (
     "You summarize documents and meeting transcripts faithfully. Use only facts stated in the "
@@ -123,6 +124,10 @@ class StyleRequest:
     @property
     def structured(self) -> bool:
         return self.style in STRUCTURED
+
+    @property
+    def from_notes(self) -> bool:
+        return self.style in FROM_NOTES
 
 
 @dataclass(frozen=True)
