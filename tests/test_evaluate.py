@@ -441,3 +441,15 @@ def test_spelled_out_numbers_in_the_source_are_supported():
     source = "Siobhan: We used four hundred and thirty doses, for the over-sixty-fives mostly."
     result = evaluate(source, "430 doses were used, mostly for people over 65. 500 are ordered.")
     assert [term.text for term in result.unsupported] == ["500"]
+
+
+def test_hyphenated_names_are_whole_owners():
+    source = (
+        "Olusegun: Mei-Ling, can you send Farah the take-home exercise by Friday?\n"
+        "Mei-Ling: Sure. Grace's draft is fine too.\n"
+        "Farah: Thank you, I look forward to it."
+    )
+    right = evaluate(source, "Action items:\n- Mei-Ling: Send Farah the take-home exercise")
+    wrong = evaluate(source, "Action items:\n- Farah: Send the take-home exercise")
+    assert right.wrong_owners == []
+    assert [(w.credited, w.expected) for w in wrong.wrong_owners] == [("Farah", "Mei-Ling")]

@@ -34,7 +34,7 @@ _STOP = frozenset(
         "le la les un une des et ou de du au aux en pour sur avec est sont nous je tu il elle"
     ).split()
 )
-_UPPER_NAME = r"(?=[A-ZÀ-ÖØ-Þ])[^\W\d_][^\W\d_'’-]*"
+_UPPER_NAME = r"(?=[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:[-'’][A-ZÀ-ÖØ-Þ][^\W\d_]*)?"  # Mei-Ling, O'Neil
 _FIRST_PERSON = re.compile(
     r"\b(?:I(?:'ll|’ll| will| shall| can| am going to|'m going to|’m going to| take| volunteer)"
     r"|[Ll]et me|I'd like to"
@@ -43,7 +43,7 @@ _FIRST_PERSON = re.compile(
     r")\b"
 )
 _NAMED_OWNER = re.compile(
-    rf"\b({_UPPER_NAME})(?: from (?:the )?[a-z]+| {_UPPER_NAME})?,? "
+    rf"(?<![\w'’-])({_UPPER_NAME})(?: from (?:the )?[a-z]+| {_UPPER_NAME})?,? "
     r"(?:will|should|must|needs to|has to|is going to|is to|agreed to|can)\b"
 )
 _ADDRESSED = re.compile(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import cues
 from .attribution import add_commitments, attribute_owners, drop_restated_tasks, drop_superseded
 from .chunking import split_sentences
 from .language import ENGLISH, Language
@@ -161,6 +162,18 @@ def _without_label(text: str, labels: set[str]) -> str:
     return text
 
 
+def _as_reported(point: str, labelled: bool) -> str:
+    """A key point without copied questions and, in a transcript (where "I" could be anyone),
+    without sentences that speak as "I"; in a document "I" is its one author."""
+    sentences = split_sentences(point) or [point]
+    kept = [
+        s
+        for s in sentences
+        if not s.rstrip().endswith("?") and not (labelled and cues.first_person_singular(s))
+    ]
+    return " ".join(kept)
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
@@ -258,7 +271,10 @@ class Notes:
         labels = set(spoken_by(source))
         decisions = [_without_label(d, labels) for d in self.decisions]
         decisions = drop_superseded(drop_restated_tasks(_unique(decisions), items, source))
-        points = _unique([_without_label(p, labels) for p in self.key_points])
+        points = _unique(
+            [_as_reported(_without_label(p, labels), bool(labels)) for p in self.key_points]
+        )
+        points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]
         return Notes(points, decisions, items, said)
 
     @classmethod
