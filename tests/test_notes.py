@@ -172,3 +172,13 @@ def test_key_points_say_each_sentence_once_without_courtesies_or_copied_labels()
     ]
     grounded = notes.grounded("Jonas: Dann halten wir fest: wir starten am 10. Juni.\nAnna: Gut.")
     assert grounded.decisions == ["Wir starten am 10. Juni."]
+
+
+def test_who_said_what_credits_proposals_only_to_those_who_made_them():
+    from synopsis.summarize.speakers import own_proposals
+
+    chair = "Siobhan's proposal stands: the clinics are appointment-only. Maybe one day."
+    proposer = "What if we make the Saturday clinics appointment-only?"
+    entry = "Confirmed the clinics. Proposed appointment-only clinics."
+    assert own_proposals(entry, chair) == "Confirmed the clinics."
+    assert own_proposals(entry, proposer) == entry

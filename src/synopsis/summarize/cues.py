@@ -16,13 +16,10 @@ def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
 
 
-# Someone floats or proposes something; a decision only if someone else then agrees.
-PROPOSAL = _words(
+_PROPOSING = (
     r"we could",
     r"we might",
     r"could we",
-    r"maybe",
-    r"perhaps",
     r"what if",
     r"how about",
     r"what about",
@@ -37,11 +34,7 @@ PROPOSAL = _words(
     r"i was wondering",
     r"(?:i think )?we should",
     r"it (?:might|would|could) be (?:nice|good|great|worth)",
-    r"at some point",
-    r"some day",
-    r"one day",
     # German
-    r"vielleicht",
     r"wir könnten",
     r"könnten wir",
     r"sollten wir",
@@ -49,9 +42,7 @@ PROPOSAL = _words(
     r"ich schlage vor",
     r"wie wäre es",
     r"was wäre, wenn",
-    r"irgendwann",
     # French
-    r"peut-être",
     r"on pourrait",
     r"nous pourrions",
     r"pourrait-on",
@@ -59,8 +50,22 @@ PROPOSAL = _words(
     r"je suggère",
     r"et si",
     r"ce serait bien",
+)
+_HEDGING = (
+    r"maybe",
+    r"perhaps",
+    r"at some point",
+    r"some day",
+    r"one day",
+    r"vielleicht",
+    r"irgendwann",
+    r"peut-être",
     r"un jour",
 )
+# Someone puts an idea forward ("what if we …", "I'd suggest …").
+PROPOSING = _words(*_PROPOSING)
+# An idea floated or hedged: a decision or task only if someone else then agrees.
+PROPOSAL = _words(*_PROPOSING, *_HEDGING)
 
 # A report on how things stand: news, not something the meeting settled or anyone must do.
 STATUS = _words(

@@ -310,7 +310,11 @@ class Notes:
         out."""
         sections: list[tuple[str, list[str]]] = []
         if conversational and self.said:
-            lines = [f"{speaker}: {' '.join(points)}" for speaker, points in self.said.items()]
+            lines = [
+                f"{speaker}: {' '.join(points)}"
+                for speaker, points in self.said.items()
+                if " ".join(points).strip()
+            ]
             sections.append((language.who_said_what, lines))
         elif self.key_points:
             sections.append((language.key_points, self.key_points))

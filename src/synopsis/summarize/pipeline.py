@@ -41,7 +41,14 @@ from .language import resolve as summary_language
 from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SAID_SCHEMA, SPEAKERS_SCHEMA, Notes
 from .result import Summary
 from .speakers import entry as speaker_entry
-from .speakers import keep_tasks_open, needs_condensing, spoken_by, trim, without_filler
+from .speakers import (
+    keep_tasks_open,
+    needs_condensing,
+    own_proposals,
+    spoken_by,
+    trim,
+    without_filler,
+)
 
 log = logging.getLogger("synopsis.summarize")
 T = TypeVar("T")
@@ -418,7 +425,7 @@ class MapReduce:
             notes.decisions,
             notes.action_items,
             {
-                speaker: [trim(keep_tasks_open(entry, spoken.get(speaker, ""), speaker), speaker)]
+                speaker: [trim(_checked_entry(entry, spoken.get(speaker, ""), speaker), speaker)]
                 for speaker, entry in said.items()
             },
         )
@@ -437,6 +444,11 @@ class MapReduce:
             return [str(p) for p in data["key_points"]][:limit]
 
         return job
+
+
+def _checked_entry(entry: str, turns: str, speaker: str) -> str:
+    """A speaker's entry with their tasks still open and only the proposals they made."""
+    return own_proposals(keep_tasks_open(entry, turns, speaker), turns) if turns else entry
 
 
 def _pack(items: list[str], budget: int, count: Callable[[str], int]) -> list[list[str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from . import cues
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
 from .commitments import parse
 
@@ -129,6 +130,29 @@ def keep_tasks_open(said: str, turns: str, speaker: str) -> str:
     said = _OPEN_SUBJECT.sub("", said)
     said = _GENDERED_START.sub(lambda m: m.group(1) + m.group(2).upper(), said)
     return _WILL_AFTER_STOP.sub(lambda m: m.group(1) + "Will", said)
+
+
+_PROPOSED = re.compile(
+    r"^(?:\w+(?: \w+)? )?(?:proposed|suggested|recommended)\b|\b(?:proposed|suggested) that\b",
+    re.IGNORECASE,
+)
+_OWN_PROPOSAL = re.compile(r"\b(?:propos\w*|suggest\w*|recommend\w*|I'd like|I want)\b", re.I)
+
+
+def own_proposals(said: str, turns: str) -> str:
+    """An entry's "Proposed …" sentences only when the speaker's own turns propose something.
+
+    A chair who confirms "Siobhan's proposal stands" did not propose it, and someone who reports
+    that the autoclave works proposed nothing; a small model writes "Proposed …" for both."""
+    turns = turns.replace("’", "'")
+    proposes = bool(cues.PROPOSING.search(turns)) or any(
+        _OWN_PROPOSAL.search(sentence) and "'s proposal" not in sentence
+        for sentence in split_sentences(turns)
+    )
+    if proposes:
+        return said
+    kept = [s for s in split_sentences(said) if not _PROPOSED.search(s)]
+    return " ".join(kept)
 
 
 def trim(said: str, speaker: str = "") -> str:
