@@ -284,3 +284,23 @@ def test_people_asked_in_unlabelled_text_own_their_tasks_even_after_an_aside():
         ("Tariq", "Prepare the loan application by 30 April.", "30 April"),
         ("Beatriz", "Collect the sign-up list by Wednesday.", "Wednesday"),
     ]
+
+
+def test_what_the_source_rules_settled_is_a_decision_in_source_order():
+    from synopsis.summarize.attribution import add_settled, settled_statements
+
+    source = """Ana: One decision I want on record: we move the retro to Thursdays.
+Ben: What if we cancel the demo? Let's correct that: the demo is on May 9, not May 2.
+Ana: I decided nothing about the budget yet.
+Cleo: So to confirm: three seats, billed monthly."""
+    assert settled_statements(source) == [
+        "We move the retro to Thursdays.",
+        "The demo is on May 9, not May 2.",
+        "Three seats, billed monthly.",
+    ]
+    model = ["The demo is on May 9.", "Cleo bills three seats monthly."]
+    assert add_settled(model, source) == [
+        "We move the retro to Thursdays.",
+        "The demo is on May 9.",
+        "Cleo bills three seats monthly.",
+    ]

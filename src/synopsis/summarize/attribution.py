@@ -262,6 +262,58 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
     return kept
 
 
+_RULING = re.compile(r"^[^:]{0,24}:\s*(?P<rest>\S.+)$")
+_GROUP_DECIDED = re.compile(
+    r"(?<![\w])(?:we|the [a-z]+(?: [a-z]+)?) (?:agreed|decided)\b(?: on [^,;]{1,20})?"
+    r" (?:to|that|on)\s",
+    re.IGNORECASE,
+)
+MIN_RULING_WORDS = 4
+
+
+def settled_statements(source: str) -> list[str]:
+    """What the source itself says was settled, without a model: the words after a ruling
+    ("that's the decision: Siobhan and Mateus alternate …", "C'est décidé : …", "So to confirm:
+    …") and sentences in which a group agreed or decided to do something."""
+    found = []
+    for _, _, sentence in labelled_sentences(source):
+        if sentence.rstrip().endswith("?"):
+            continue
+        cue = cues.SETTLED.search(sentence)
+        ruling = _RULING.match(sentence[cue.end() :]) if cue else None
+        if ruling:
+            statement = ruling.group("rest")
+        elif _GROUP_DECIDED.search(sentence):
+            statement = re.split(r";\s*", sentence)[0]
+        else:
+            continue
+        statement = statement.strip().rstrip(",;:")
+        if len(statement.split()) >= MIN_RULING_WORDS and not cues.first_person_singular(statement):
+            found.append(statement[:1].upper() + statement[1:].rstrip(".") + ".")
+    return found
+
+
+def add_settled(decisions: list[str], source: str) -> list[str]:
+    """The model's decisions plus every settled statement of the source they do not cover, in
+    the order the source says them (so a later correction still wins in `drop_superseded`)."""
+    sentences = [sentence for _, _, sentence in labelled_sentences(source)]
+    missing = [
+        statement
+        for statement in settled_statements(source)
+        if not any(same_task(statement, decision) for decision in decisions)
+    ]
+    if not missing:
+        return decisions
+    merged = decisions + missing
+    positions: list[float] = []
+    last = -1.0
+    for decision in merged:
+        index = _best_match(decision, sentences)
+        last = float(index) if index is not None else last + 0.001
+        positions.append(last)
+    return [d for _, d in sorted(zip(positions, merged, strict=True), key=lambda pair: pair[0])]
+
+
 def drop_superseded(decisions: list[str]) -> list[str]:
     """When a later decision settles the same thing with other figures, the earlier one goes.
 

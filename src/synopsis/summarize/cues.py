@@ -116,6 +116,8 @@ SETTLED = _words(
     r"let us decide",
     r"(?:to|so to) confirm",
     r"(?:proposal|decision|plan) stands",
+    r"let's (?:correct|change|fix) that",
+    r"decision\b[^:.?!]{0,30}(?=:)",  # "the fare decision: …", "one decision I want on record: …"
     # German
     r"beschlossen",
     r"entschieden",

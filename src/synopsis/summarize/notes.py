@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import cues
-from .attribution import add_commitments, attribute_owners, drop_restated_tasks, drop_superseded
+from .attribution import (
+    add_commitments,
+    add_settled,
+    attribute_owners,
+    drop_restated_tasks,
+    drop_superseded,
+)
 from .chunking import split_sentences
 from .language import ENGLISH, Language
 from .speakers import spoken_by
@@ -270,7 +276,8 @@ class Notes:
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
         labels = set(spoken_by(source))
         decisions = [_without_label(d, labels) for d in self.decisions]
-        decisions = drop_superseded(drop_restated_tasks(_unique(decisions), items, source))
+        decisions = add_settled(_unique(decisions), source)
+        decisions = drop_superseded(drop_restated_tasks(decisions, items, source))
         points = _unique(
             [_as_reported(_without_label(p, labels), bool(labels)) for p in self.key_points]
         )
