@@ -304,3 +304,16 @@ Cleo: So to confirm: three seats, billed monthly."""
         "The demo is on May 9.",
         "Cleo bills three seats monthly.",
     ]
+
+
+def test_you_is_the_next_speaker_when_they_take_up_the_request():
+    source = """Tobias: I'll send you the calendar invite today. Could you send me two references?
+Farah: Yes, two references by Monday, no problem.
+Tobias: Great."""
+    found = [(c.owner, c.task) for c in commitments(source)]
+    assert found == [
+        ("Tobias", "Send Farah the calendar invite today."),
+        ("Farah", "Send Tobias two references."),
+    ]
+    unanswered = "Tobias: Could you send me two references?\nFarah: Why do you need them?"
+    assert commitments(unanswered) == []

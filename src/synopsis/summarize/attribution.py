@@ -186,11 +186,6 @@ def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
     return merged + [item for item in rest if _taken_up(item, sentences)]
 
 
-_AGREED_REPLY = re.compile(
-    r"^(?:yes|yeah|yep|agreed|i agree|sounds good|sure|okay|ok|fine|good|great|perfect|deal"
-    r"|let's do (?:that|it)|works for me|that works|makes sense|right)\b",
-    re.IGNORECASE,
-)
 _APPROVAL_CLAIM = re.compile(r"\b(?:approv\w*|signed off|sign-off|green-?lit)\b", re.IGNORECASE)
 _APPROVAL_STATED = re.compile(
     r"(?<!to be )(?<!will be )(?<!must be )(?<!should be )(?<!needs to be )"
@@ -205,7 +200,7 @@ def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
     for number, other, sentence in sentences[index + 1 :]:
         if number == turn:
             continue
-        return (other != speaker or not speaker) and bool(_AGREED_REPLY.match(sentence))
+        return (other != speaker or not speaker) and bool(cues.AGREED_REPLY.match(sentence))
     return False
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+from .cues import AGREED_REPLY
 
 CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)?"  # Mei-Ling, O'Neil
 _NAME = rf"(?:Speaker [A-Z0-9]{{1,3}}|{CAPITAL_WORD}(?: {CAPITAL_WORD})?)"
@@ -38,6 +39,9 @@ _ADDRESSED = re.compile(
 _NAMED = re.compile(
     _START + _LEAD + r"(?P<owner>" + _NAME + r")(?: from (?:the )?[a-z]+(?: team)?)?,? "
     r"(?:will|should|must|needs to|has to|is going to|is to|agreed to)\s+(?P<clause>.+)"
+)
+_YOU_REQUEST = re.compile(
+    r"^" + _LEAD + r"(?i:and\s+)?(?:can|could|would|will) you (?:please )?(?P<clause>.+)"
 )
 # A new subject with its modal starts a second commitment in the same sentence.
 _CLAUSE_BREAK = re.compile(
@@ -162,10 +166,13 @@ def due_phrase(text: str) -> str:
     return when if word in ("by", "due") else f"{word} {when}"
 
 
-def _parse_clause(clause: str, speaker: str, addressee: str = "") -> Commitment | None:
+def _parse_clause(
+    clause: str, speaker: str, addressee: str = "", requested: bool = False
+) -> Commitment | None:
     first = _FIRST_PERSON.search(clause)
     addressed = _ADDRESSED.match(clause)
     named = _NAMED.search(clause)
+    asked = _YOU_REQUEST.match(clause) if requested and addressee else None
     if first and speaker:
         pronouns = _PRONOUNS_FIRST
         if addressee:  # "I'll send you the invite", said to Farah: "Send Farah the invite"
@@ -174,6 +181,8 @@ def _parse_clause(clause: str, speaker: str, addressee: str = "") -> Commitment 
     elif addressed and _owner_name(addressed.group("owner")) not in _NOT_OWNERS:
         owner, rest = _owner_name(addressed.group("owner")), addressed.group("clause")
         pronouns, asker = _PRONOUNS_YOU, speaker
+    elif asked:  # "Could you send me two references?", taken up in the next turn
+        owner, rest, pronouns, asker = addressee, asked.group("clause"), _PRONOUNS_YOU, speaker
     elif named and _owner_name(named.group("owner")) not in _NOT_OWNERS:
         owner, rest, pronouns, asker = (
             _owner_name(named.group("owner")),
@@ -194,18 +203,21 @@ def _parse_clause(clause: str, speaker: str, addressee: str = "") -> Commitment 
     return Commitment(owner, task, due_phrase(rest), clause)
 
 
-def parse(sentence: str, speaker: str = "", addressee: str = "") -> list[Commitment]:
+def parse(
+    sentence: str, speaker: str = "", addressee: str = "", requested: bool = False
+) -> list[Commitment]:
     """The commitments one sentence makes; none for questions (other than requests) or
-    conditions ("If …, I will …" is contingent, not taken on). `addressee` is who "you" is
-    (the previous speaker), when known."""
+    conditions ("If …, I will …" is contingent, not taken on). `addressee` is who "you" is,
+    when known; `requested` when they took up the turn, so "could you …?" is their task."""
     sentence = sentence.strip()
     if _CONDITIONAL.match(sentence):
         return []
     found = []
     for clause in _CLAUSE_BREAK.split(sentence):
-        if clause.rstrip().endswith("?") and not _ADDRESSED.match(clause):
+        request = _ADDRESSED.match(clause) or (requested and _YOU_REQUEST.match(clause))
+        if clause.rstrip().endswith("?") and not request:
             continue
-        commitment = _parse_clause(clause, speaker, addressee)
+        commitment = _parse_clause(clause, speaker, addressee, requested)
         if commitment:
             found.append(commitment)
     return found
@@ -224,16 +236,35 @@ def labelled_sentences(source: str) -> list[tuple[int, str, str]]:
     return sentences
 
 
+def _turns(source: str) -> list[tuple[str, list[str]]]:
+    """(speaker, sentences) per turn; one turn per sentence, speaker "", for unlabelled text."""
+    turns: list[tuple[str, list[str]]] = []
+    last = None
+    for number, speaker, sentence in labelled_sentences(source):
+        if number != last:
+            turns.append((speaker, []))
+            last = number
+        turns[-1][1].append(sentence)
+    return turns
+
+
 def commitments(source: str) -> list[Commitment]:
     """Every commitment of the source, in order, each task once: a request and its owner's
     "I'll have it done" are one task, and so is a sentence said twice. Text without speaker
-    labels has no known "I", so only people asked or named as doers are found there."""
+    labels has no known "I", so only people asked or named as doers are found there.
+
+    "You" is the next speaker when they take up what was said ("Could you send two references?"
+    "Yes, by Monday."), else the previous one."""
     found: list[Commitment] = []
-    previous, current = "", ""
-    for _, speaker, sentence in labelled_sentences(source):
-        if speaker != current:
-            previous, current = current, speaker
-        for new in parse(sentence, speaker, previous):
-            if not any(same_task(new.task, old.task) for old in found):
-                found.append(new)
+    turns = _turns(source)
+    for index, (speaker, sentences) in enumerate(turns):
+        previous = next((s for s, _ in reversed(turns[:index]) if s != speaker), "")
+        reply = turns[index + 1] if index + 1 < len(turns) else ("", [""])
+        answers = bool(speaker and reply[0] and reply[0] != speaker)
+        answers = answers and bool(AGREED_REPLY.match(reply[1][0] if reply[1] else ""))
+        addressee = reply[0] if answers else previous
+        for sentence in sentences:
+            for new in parse(sentence, speaker, addressee, requested=answers):
+                if not any(same_task(new.task, old.task) for old in found):
+                    found.append(new)
     return found

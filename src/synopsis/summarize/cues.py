@@ -131,6 +131,14 @@ SETTLED = _words(
     r"on retient",
 )
 
+# A reply that takes up what was just said ("Sure, I'll send it by Friday.").
+AGREED_REPLY = re.compile(
+    r"^(?:yes|yeah|yep|agreed|i agree|sounds good|sure|okay|ok|fine|good|great|perfect|deal"
+    r"|let's do (?:that|it)|works for me|that works|makes sense|right|no problem|will do"
+    r"|ja|klar|gerne|einverstanden|oui|d'accord|entendu|ça marche)\b",
+    re.IGNORECASE,
+)
+
 # First person singular: a decision or key point in these words is a copied remark.
 FIRST_PERSON_SINGULAR = _words(
     r"i", r"i'm", r"i've", r"i'd", r"i'll", r"me", r"my",
