@@ -41,7 +41,7 @@ _NAMED = re.compile(
     r"(?:will|should|must|needs to|has to|is going to|is to|agreed to)\s+(?P<clause>.+)"
 )
 _YOU_REQUEST = re.compile(
-    r"^" + _LEAD + r"(?i:and\s+)?(?:can|could|would|will) you (?:please )?(?P<clause>.+)"
+    r"^" + _LEAD + r"(?i:and\s+)?(?i:can|could|would|will) you (?:please )?(?P<clause>.+)"
 )
 # A new subject with its modal starts a second commitment in the same sentence.
 _CLAUSE_BREAK = re.compile(
