@@ -159,7 +159,7 @@ def test_missed_or_copied_commitments_are_added_in_source_order():
     model = [
         ActionItem("Speaker B", "Book the launch meeting", "Tuesday"),  # model wording kept
         ActionItem("Speaker A", "I will ask finance to approve the budget"),  # copied "I"
-        ActionItem("Speaker B", "Order pizza for the launch"),  # matches no commitment
+        ActionItem("Speaker B", "Order pizza for the launch"),  # said by nobody: dropped
     ]
     items = Notes(action_items=model).grounded(CONVERSATION).action_items
     assert [(item.owner, item.task) for item in items] == [
@@ -167,7 +167,6 @@ def test_missed_or_copied_commitments_are_added_in_source_order():
         ("Speaker A", "Ask finance to approve the marketing budget of twenty thousand dollars."),
         ("Maria", "Finish the privacy review before March the fifth."),
         ("Speaker B", "Book the launch meeting"),
-        ("Speaker B", "Order pizza for the launch"),
     ]
 
 
@@ -254,12 +253,11 @@ def test_model_tasks_from_ideas_nobody_took_up_or_from_the_meeting_itself_are_dr
     items = [
         ActionItem("Speaker C", "Send customers a survey after each repair"),
         ActionItem("Speaker A", "Stop you there"),
-        ActionItem("Speaker A", "Order new toner cartridges"),  # not traceable: kept as given
+        ActionItem("Speaker A", "Order new toner cartridges"),  # said by nobody
     ]
     kept = add_commitments(items, STANDUP)
     assert [(i.owner, i.task) for i in kept] == [
-        ("Noor", "Draft the supplier contract by Thursday."),
-        ("Speaker A", "Order new toner cartridges"),
+        ("Noor", "Draft the supplier contract by Thursday.")
     ]
 
 

@@ -163,12 +163,18 @@ def _absent_hits(fact: dict[str, Any], lines: list[text.Line]) -> list[str]:
 def check_facts(summary: str, facts: dict[str, Any]) -> FactReport:
     """Recall, invented absent facts, owners and due dates of `summary` against `facts`."""
     people: list[str] = list(facts.get("people") or [])
-    units = text.units(summary)
+    lines = text.lines(summary)
+    sentences = [sentence for line in lines for sentence in text.sentences(line.text)]
+    # A fact split over the sentences of one line still counts, but its owner is judged in the
+    # sentence that states it when there is one: a paragraph is one line naming everybody.
+    whole_lines = [line.text for line in lines if len(text.sentences(line.text)) > 1]
     report = FactReport()
     by_type: dict[str, list[bool]] = {}
     by_where: dict[str, list[bool]] = {}
     for fact in facts.get("facts") or []:
-        hits = [unit for unit in units if _matches(unit, fact["phrases"])]
+        hits = [unit for unit in sentences if _matches(unit, fact["phrases"])] or [
+            unit for unit in whole_lines if _matches(unit, fact["phrases"])
+        ]
         found = bool(hits)
         by_type.setdefault(fact.get("type", "fact"), []).append(found)
         if fact.get("where"):
@@ -198,7 +204,6 @@ def check_facts(summary: str, facts: dict[str, Any]) -> FactReport:
         due = fact.get("due")
         if due and not any(any(_norm(d) in _norm(unit) for d in due) for unit in hits):
             report.due_missing.append(fact["id"])
-    lines = text.lines(summary)
     for fact in facts.get("absent") or []:
         hits = _absent_hits(fact, lines)
         if hits:

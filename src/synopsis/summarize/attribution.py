@@ -142,17 +142,18 @@ _LET_ME = re.compile(r"\blet me (\w+)", re.IGNORECASE)
 
 
 def _taken_up(item: ActionItem, sentences: list[tuple[int, str, str]]) -> bool:
-    """A model's item that matches no commitment stays only if the sentence it came from is not
-    a question, a status report or an idea nobody took up ("it might be nice to send text
-    reminders"), and its verb is not an act of the meeting itself ("let me stop you there")."""
+    """A model's item that matches no commitment stays only if it comes from a sentence of the
+    source (in a transcript; a document's tasks may be paraphrased) that is not a question, a
+    status report or an idea nobody took up ("it might be nice to send text reminders"), nor an
+    act of the meeting itself ("let me stop you there")."""
     index = _best_match(item.task, [sentence for _, _, sentence in sentences])
-    if index is None:
-        return True
+    if index is None:  # a transcript's tasks are its commitments: untraceable is made up
+        return not any(speaker for _, speaker, _ in sentences)
     sentence = sentences[index][2]
     in_meeting = _LET_ME.search(sentence)
     if in_meeting and in_meeting.group(1).lower() in IN_MEETING:
         return False
-    return not _unsettled(index, sentences)
+    return not _unsettled(index, sentences, requests_count=True)
 
 
 def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
@@ -204,13 +205,21 @@ def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
     return False
 
 
-def _unsettled(index: int, sentences: list[tuple[int, str, str]]) -> bool:
-    """The source sentence settles nothing: a question, a status report, or a proposal that the
-    next speaker did not take up."""
+_REQUEST = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b", re.IGNORECASE)
+
+
+def _unsettled(
+    index: int, sentences: list[tuple[int, str, str]], requests_count: bool = False
+) -> bool:
+    """The source sentence settles nothing: a question (a request, when `requests_count`, is
+    a task), a status report, or a proposal that the next speaker did not take up."""
     _, _, sentence = sentences[index]
     if cues.SETTLED.search(sentence):
         return False
-    if sentence.rstrip().endswith("?") or cues.STATUS.search(sentence):
+    question = sentence.rstrip().endswith("?")
+    if question and requests_count and _REQUEST.search(sentence):
+        question = False
+    if question or cues.STATUS.search(sentence):
         return True
     return bool(cues.PROPOSAL.search(sentence)) and not _agreed_in_reply(index, sentences)
 

@@ -45,7 +45,7 @@ _YOU_REQUEST = re.compile(
 )
 # A new subject with its modal starts a second commitment in the same sentence.
 _CLAUSE_BREAK = re.compile(
-    r"\s*;\s*|,\s+(?:and|but)\s+(?=I\b)"
+    r"\s*;\s*|:\s+|,\s+(?:and|but)\s+(?=I\b)"
     r"|,?\s+(?:and|but)\s+(?=(?:I|" + _NAME + r")(?:'ll|’ll|\s+(?:will|should|must|am)\b))"
 )
 _NOT_OWNERS = frozenset(
@@ -198,8 +198,10 @@ def _parse_clause(
     if first and first.group("let") and owner == speaker and verb in IN_MEETING:
         return None
     task = _imperative(rest, pronouns, asker)
-    if len(task.split()) < 2 or task.split()[1].lower().strip(".,") in _VAGUE_OBJECTS:
-        return None  # "I'll do it": an answer to a request, which is itself the commitment
+    words = task.split()
+    bare = _DUE.sub("", task).split()
+    if len(words) < 2 or (words[1].lower().strip(".,") in _VAGUE_OBJECTS and len(bare) <= 3):
+        return None  # "I'll do it by Friday": an answer to a request, itself the commitment
     return Commitment(owner, task, due_phrase(rest), clause)
 
 

@@ -81,6 +81,8 @@ STATUS = _words(
     r"same as always",
     r"as always",
     r"i'm told",
+    r"still",  # "the form still asks about …": how things are
+    r"though",  # "the texting system costs extra, though": a remark
     r"nothing (?:for anyone|anyone needs|you need|we need|to do)",
     r"no action needed",
     r"that's it from me",

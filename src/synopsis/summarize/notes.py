@@ -21,6 +21,7 @@ from .attribution import (
     drop_superseded,
 )
 from .chunking import split_sentences
+from .commitments import content_words
 from .language import ENGLISH, Language
 from .speakers import spoken_by
 
@@ -180,6 +181,17 @@ def _as_reported(point: str, labelled: bool) -> str:
     return " ".join(kept)
 
 
+RESTATED_SHARE = 0.8
+
+
+def _restates(point: str, decisions: list[str]) -> bool:
+    """A key point that is one of the decisions again (most of its words in one of them)."""
+    words = content_words(point)
+    return bool(words) and any(
+        len(words & content_words(d)) >= RESTATED_SHARE * len(words) for d in decisions
+    )
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
@@ -307,7 +319,8 @@ class Notes:
         Built from the checked notes rather than asked of the model as free text: a small model
         writing prose credits people with each other's tasks, and every line here has passed the
         same owner and decision checks as the bullets."""
-        sentences = [*self.key_points, *self.decisions]
+        points = [p for p in self.key_points if not _restates(p, self.decisions)]
+        sentences = [*points, *self.decisions]
         sentences = [s if s.rstrip()[-1:] in ".!?" else s.rstrip() + "." for s in sentences]
         sentences += [item.sentence(language) for item in self.action_items]
         return " ".join(sentences)
