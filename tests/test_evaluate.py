@@ -453,3 +453,21 @@ def test_hyphenated_names_are_whole_owners():
     wrong = evaluate(source, "Action items:\n- Farah: Send the take-home exercise")
     assert right.wrong_owners == []
     assert [(w.credited, w.expected) for w in wrong.wrong_owners] == [("Farah", "Mei-Ling")]
+
+
+def test_an_absent_fact_that_the_summary_denies_is_not_invented():
+    facts = {
+        "facts": [],
+        "absent": [
+            {"id": "approved", "phrases": [["18,000"], ["approved"]]},
+            {"id": "park", "phrases": [["parc"], ["se tient"]]},
+            {"id": "old-date", "phrases": [["the 13th"], ["freeze"]]},
+        ],
+    }
+    denied = (
+        "The 18,000 euros are not in the approved budget. La fête se tient dans la cour, pas "
+        "dans le parc. The freeze starts on the 20th, not the 13th."
+    )
+    assert check_facts(denied, facts).invented == []
+    claimed = "The 18,000 euros were approved. The freeze starts on the 13th."
+    assert [i["id"] for i in check_facts(claimed, facts).invented] == ["approved", "old-date"]

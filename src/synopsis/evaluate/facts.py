@@ -82,6 +82,30 @@ def _matches(unit: str, phrases: list[list[str]]) -> bool:
     return all(any(_norm(alt) in lowered for alt in group) for group in phrases)
 
 
+# Words that deny what follows them ("not in the approved budget", "pas dans le parc").
+_NEGATION = re.compile(
+    r"(?:^|\W)(?:not|no|never|instead of|rather than|nicht|kein\w*|statt|anstatt|pas|non|jamais"
+    r"|au lieu d[eu'])(?:\W+\w+){0,3}\W*$"
+)
+
+
+def _asserts(unit: str, phrases: list[list[str]]) -> bool:
+    """Like `_matches`, for absent facts: an alternative counts only where it is not denied
+    ("launch on the 10th, not the 3rd" does not claim the 3rd)."""
+    lowered = _norm(unit)
+
+    def affirmed(alt: str) -> bool:
+        alt = _norm(alt)
+        start = lowered.find(alt)
+        while start >= 0:
+            if not _NEGATION.search(lowered[:start]):
+                return True
+            start = lowered.find(alt, start + 1)
+        return False
+
+    return all(any(affirmed(alt) for alt in group) for group in phrases)
+
+
 @dataclass
 class FactReport:
     """What the facts file says about one summary."""
@@ -145,15 +169,17 @@ def _absent_hits(fact: dict[str, Any], lines: list[text.Line]) -> list[str]:
     sections = [_norm(name) for name in fact.get("section") or []]
     if not sections:
         units = [unit for line in lines for unit in text.line_units(line.text)]
-        return [unit for unit in units if _matches(unit, fact["phrases"])]
+        return [unit for unit in units if _asserts(unit, fact["phrases"])]
     headed = any(line.section for line in lines)
     stated = _STATED_AS.get(str(fact.get("type", "")))
     hits = []
     for line in lines:
         if headed and not any(name in line.section for name in sections):
             continue
-        for unit in text.line_units(line.text):
-            if not _matches(unit, fact["phrases"]):
+        # Under a heading the line is the claim; in prose, the one sentence that states it.
+        units = text.line_units(line.text) if headed else text.sentences(line.text)
+        for unit in units:
+            if not _asserts(unit, fact["phrases"]):
                 continue
             if headed or (stated is not None and stated.search(unit)):
                 hits.append(unit)

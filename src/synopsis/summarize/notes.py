@@ -147,7 +147,10 @@ def _point_sentences(points: list[str]) -> list[str]:
     kept = []
     for point in points:
         sentences = []
-        for sentence in split_sentences(point) or [point]:
+        parts = split_sentences(point) or [point]
+        if len(parts) > 1 and parts[-1].rstrip()[-1:] not in ".!?":
+            parts = parts[:-1]  # the model stopped mid-sentence after whole ones
+        for sentence in parts:
             key = _key(sentence)
             if key in seen or _COURTESY.match(sentence):
                 continue
@@ -221,10 +224,11 @@ class ActionItem:
         due = f" (due {self.due})" if self.due and not mentioned else ""
         if not self.owner:
             return f"Nobody has taken on yet: {task}{due}."
-        return f"{self.owner} will {task}{due}."
+        owner = f"The {self.owner}" if self.owner[:1].islower() else self.owner  # "caretaker"
+        return f"{owner} will {task}{due}."
 
     def render(self, language: Language = ENGLISH) -> str:
-        owner = self.owner or language.unassigned
+        owner = self.owner[:1].upper() + self.owner[1:] if self.owner else language.unassigned
         mentioned = self.due and _key(self.due) in _key(self.task)
         due = f" ({language.due} {self.due})" if self.due and not mentioned else ""
         return f"{owner}: {self.task.rstrip('.')}{due}"
