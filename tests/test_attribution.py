@@ -315,3 +315,15 @@ Tobias: Great."""
     ]
     unanswered = "Tobias: Could you send me two references?\nFarah: Why do you need them?"
     assert commitments(unanswered) == []
+
+
+def test_a_later_not_the_figure_corrects_earlier_mentions_of_the_same_thing():
+    from synopsis.summarize.attribution import drop_superseded
+
+    decisions = [
+        "The freeze starts on Friday the thirteenth of June.",
+        "Bookings open on Monday.",
+        "The freeze starts on the twentieth, not the thirteenth.",
+        "The retro is on Tuesday, not Monday.",
+    ]
+    assert drop_superseded(decisions) == decisions[1:]

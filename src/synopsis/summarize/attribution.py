@@ -49,8 +49,14 @@ _FIGURE = re.compile(
     r"\d[\d,.]*|\b(?:(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million"
     r"|billion|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
     r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|(?:four|fif|six|seven|eigh|nin|ten|eleven|twelf|(?:thir|four|fif|six|seven|eigh|nine)teen"
+    r"|twentie|thirtie)th|(?:twenty|thirty)[- ](?:first|second|third|\w+th))\b",
     re.IGNORECASE,
+)
+# "…, not the thirteenth": the figure after the "not" is the one corrected away.
+_DENIED = re.compile(
+    r"\b(?:not|no longer|instead of|rather than) (?:on |by )?(?:the )?([\w-]+)", re.I
 )
 
 
@@ -322,14 +328,23 @@ def drop_superseded(decisions: list[str]) -> list[str]:
     """When a later decision settles the same thing with other figures, the earlier one goes.
 
     Meetings correct themselves ("launch on the 3rd" … "make that the 10th"); a reader must see
-    only the final date or number as decided. Two decisions are about the same thing when most
-    of the longer one's words (figures aside) are shared; decisions arrive in source order (one
+    only the final date or number as decided. A later "…, not the 3rd" corrects any earlier
+    mention of the 3rd; otherwise two decisions are about the same thing when most of the
+    longer one's words (figures aside) are shared; decisions arrive in source order (one
     chunk after another, candidate statements in order), so the later one wins.
     """
     kept: list[str] = []
     for index, decision in enumerate(decisions):
         figures = _figures(decision)
         words = _content(decision) - figures
+        denied_later = {
+            figure
+            for later in decisions[index + 1 :]
+            if words & _content(later)  # about the same thing
+            for figure in _figures(" ".join(_DENIED.findall(later)))
+        }
+        if figures & denied_later and not figures & _figures(" ".join(_DENIED.findall(decision))):
+            continue  # a later "…, not the 13th" corrects this "the 13th"
         superseded = figures and any(
             (later_figures := _figures(later))
             and later_figures != figures

@@ -32,8 +32,9 @@ from ..llm.schemas import check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
+from .attribution import drop_superseded
 from .candidates import candidate_statements
-from .chunking import chunk_text, has_speaker_turns
+from .chunking import chunk_text, has_speaker_turns, split_sentences
 from .extractive import extract
 from .grounding import find_unsupported
 from .language import detect as detect_language
@@ -319,7 +320,8 @@ class MapReduce:
         self, chunk: str, note: str, request: styles.StyleRequest, source: styles.Source
     ) -> Callable[[], Notes]:
         def job() -> Notes:
-            if request.style == "conversational":
+            # Who said what needs speakers; a document or an unlabelled monologue gets key points.
+            if request.style == "conversational" and has_speaker_turns(chunk):
                 by_turns = self._speakers_from_turns(chunk, source) if not note else None
                 if by_turns is not None:
                     return by_turns
@@ -447,8 +449,12 @@ class MapReduce:
 
 
 def _checked_entry(entry: str, turns: str, speaker: str) -> str:
-    """A speaker's entry with their tasks still open and only the proposals they made."""
-    return own_proposals(keep_tasks_open(entry, turns, speaker), turns) if turns else entry
+    """A speaker's entry with their tasks still open, only the proposals they made, and a
+    figure they corrected later given only as corrected."""
+    if not turns:
+        return entry
+    entry = own_proposals(keep_tasks_open(entry, turns, speaker), turns)
+    return " ".join(drop_superseded(split_sentences(entry)))
 
 
 def _pack(items: list[str], budget: int, count: Callable[[str], int]) -> list[list[str]]:
