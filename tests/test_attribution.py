@@ -327,3 +327,15 @@ def test_a_later_not_the_figure_corrects_earlier_mentions_of_the_same_thing():
         "The retro is on Tuesday, not Monday.",
     ]
     assert drop_superseded(decisions) == decisions[1:]
+
+
+def test_corrections_are_settled_in_any_of_our_languages():
+    from synopsis.summarize.attribution import settled_statements
+
+    source = """Jonas: Dann korrigieren wir das: Wir starten nicht am 3., sondern am 10. Juni.
+Tobias: So not Tuesday the ninth, the round is Thursday the eleventh at ten.
+Ilona: Please note: not the fourteenth, the twenty-first."""
+    assert settled_statements(source) == [
+        "Wir starten nicht am 3., sondern am 10. Juni.",
+        "Not Tuesday the ninth, the round is Thursday the eleventh at ten.",
+    ]

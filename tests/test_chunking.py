@@ -49,3 +49,12 @@ def test_sentences_keep_original_text():
     sentences = split_sentences(text)
     assert all(s in text for s in sentences)
     assert sentences[-1] == "It costs $4.50 now."
+
+
+def test_a_german_day_number_ends_no_sentence():
+    assert split_sentences("Wir starten am 10. Juni. Der Rest folgt. He paid 10. Then left.") == [
+        "Wir starten am 10. Juni.",
+        "Der Rest folgt.",
+        "He paid 10.",
+        "Then left.",
+    ]

@@ -56,7 +56,9 @@ _FIGURE = re.compile(
 )
 # "…, not the thirteenth": the figure after the "not" is the one corrected away.
 _DENIED = re.compile(
-    r"\b(?:not|no longer|instead of|rather than) (?:on |by )?(?:the )?([\w-]+)", re.I
+    r"\b(?:not|no longer|instead of|rather than|nicht|statt|pas)"
+    r" (?:on |by |am |an |le |au )?(?:the )?([\w-]+)",
+    re.IGNORECASE,
 )
 
 
@@ -281,10 +283,23 @@ _GROUP_DECIDED = re.compile(
 MIN_RULING_WORDS = 4
 
 
+_CONNECTIVE = re.compile(
+    r"^(?:(?:so|okay|ok|then|right|good|great|fine|yes|dann|also|gut|alors|donc|bon),?\s+)+", re.I
+)
+
+
+def _corrects(sentence: str) -> bool:
+    """A correction: a figure denied and another one given ("So not Tuesday the ninth, the
+    round is Thursday the eleventh")."""
+    denied = _figures(" ".join(_DENIED.findall(sentence)))
+    return bool(denied) and bool(_figures(sentence) - denied)
+
+
 def settled_statements(source: str) -> list[str]:
     """What the source itself says was settled, without a model: the words after a ruling
     ("that's the decision: Siobhan and Mateus alternate …", "C'est décidé : …", "So to confirm:
-    …") and sentences in which a group agreed or decided to do something."""
+    …"), sentences in which a group agreed or decided to do something, and corrections ("not
+    Tuesday the ninth, the round is Thursday the eleventh")."""
     found = []
     for _, _, sentence in labelled_sentences(source):
         if sentence.rstrip().endswith("?"):
@@ -293,8 +308,12 @@ def settled_statements(source: str) -> list[str]:
         ruling = _RULING.match(sentence[cue.end() :]) if cue else None
         if ruling:
             statement = ruling.group("rest")
-        elif _GROUP_DECIDED.search(sentence):
+        elif _GROUP_DECIDED.search(sentence) or (
+            _corrects(sentence) and not _REQUEST.search(sentence)
+        ):
             statement = re.split(r";\s*", sentence)[0]
+            head, colon, tail = statement.partition(": ")
+            statement = _CONNECTIVE.sub("", tail if colon and _figures(tail) else statement)
         else:
             continue
         statement = statement.strip().rstrip(",;:")

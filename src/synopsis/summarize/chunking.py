@@ -18,6 +18,11 @@ SPEAKER_LINE = re.compile(
     r"^\s*(?:Speaker\s+[A-Z0-9]{1,3}|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*:\s+\S"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# "am 10. Juni", "le 3. Mai": a German-style day number's period ends no sentence.
+_DAY_BEFORE_MONTH = re.compile(
+    r"(?<!\S)\d{1,2}\.\s+(?=(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September"
+    r"|Oktober|November|Dezember)\b)"
+)
 
 
 def has_speaker_turns(text: str) -> bool:
@@ -35,8 +40,18 @@ def split_sentences(text: str) -> list[str]:
     for block in re.split(r"\n\s*\n|\n(?=\s*[-*•]\s)", text):
         block = block.strip()
         if block:
-            sentences.extend(s.strip() for s in _SENTENCE_END.split(block) if s.strip())
+            sentences.extend(s.strip() for s in _split_block(block) if s.strip())
     return sentences
+
+
+def _split_block(block: str) -> list[str]:
+    keep = {m.end() for m in _DAY_BEFORE_MONTH.finditer(block)}
+    parts, start = [], 0
+    for end in _SENTENCE_END.finditer(block):
+        if end.end() not in keep:
+            parts.append(block[start : end.start()])
+            start = end.end()
+    return [*parts, block[start:]]
 
 
 def speaker_turns(text: str) -> list[str]:
