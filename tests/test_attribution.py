@@ -339,3 +339,20 @@ Ilona: Please note: not the fourteenth, the twenty-first."""
         "Wir starten nicht am 3., sondern am 10. Juni.",
         "Not Tuesday the ninth, the round is Thursday the eleventh at ten.",
     ]
+
+
+def test_the_owners_own_fuller_wording_and_plain_deadlines_win():
+    source = """Bea: Could you send us that list?
+Cleo: Sure, I'll send you the list of tools this week.
+Ann: I'll put the link in the show notes, then.
+Bea: I think we should go weekly.
+Ann: I love the enthusiasm, but no. We stay fortnightly."""
+    found = [(c.owner, c.task, c.due) for c in commitments(source)]
+    assert found == [
+        ("Cleo", "Send Bea the list of tools this week.", "this week"),
+        ("Ann", "Put the link in the show notes.", ""),
+    ]
+    decisions = ["We will go weekly instead of fortnightly", "The show stays fortnightly."]
+    assert drop_restated_tasks(decisions, [], source) == ["The show stays fortnightly."]
+    copied = [ActionItem("Cleo", "I will watch someone do it once")]
+    assert [i.task for i in add_commitments(copied, source)] == [t for _, t, _ in found]

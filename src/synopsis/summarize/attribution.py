@@ -72,8 +72,11 @@ def _labelled_sentences(source: str) -> list[tuple[str, str]]:
     return [(speaker, s) for _, speaker, s in labelled_sentences(source) if speaker]
 
 
-def _best_match(text: str, sentences: list[str]) -> int | None:
-    """Index of the sentence sharing most of `text`'s content words, if enough of them."""
+DECISION_OVERLAP = 0.5  # a decision is a looser paraphrase of its sentence than a task
+
+
+def _best_match(text: str, sentences: list[str], least: float = MIN_OVERLAP) -> int | None:
+    """Index of the sentence sharing most of `text`'s content words, if at least `least`."""
     words = _content(text)
     best, best_share = None, 0.0
     for index, sentence in enumerate(sentences):
@@ -81,7 +84,7 @@ def _best_match(text: str, sentences: list[str]) -> int | None:
             share = len(words & _content(sentence)) / len(words)
             if share > best_share:
                 best, best_share = index, share
-    return best if best_share >= MIN_OVERLAP else None
+    return best if best_share >= least else None
 
 
 def _source_sentence(text: str, sentences: list[tuple[str, str]]) -> tuple[str, str] | None:
@@ -191,7 +194,11 @@ def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
             replace(item, owner=commitment.owner, due=item.due or commitment.due) for item in kept
         ]
     sentences = labelled_sentences(source)
-    rest = [item for i, item in enumerate(items) if i not in used]
+    rest = [
+        item
+        for i, item in enumerate(items)
+        if i not in used and not cues.first_person_singular(item.task)  # a copied "I will …"
+    ]
     return merged + [item for item in rest if _taken_up(item, sentences)]
 
 
@@ -257,7 +264,7 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
         )
         if covered or cues.first_person_singular(decision):
             continue
-        index = _best_match(decision, texts)
+        index = _best_match(decision, texts, DECISION_OVERLAP)
         if index is None:
             kept.append(decision)
             continue

@@ -66,6 +66,7 @@ IN_MEETING = frozenset(
 )
 _VAGUE_OBJECTS = frozenset("it them that this those one".split())
 _ADVERBS = frozenset("also just then quickly personally definitely still really now please".split())
+_TRAILING = re.compile(r",?\s+(?:then|too|as well|anyway|okay|ok)$", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"^(?i:if|unless)\b")
 _PRONOUNS_FIRST = {
     "i": "they",
@@ -95,6 +96,11 @@ _WHEN = (
     rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH}|{_DAY} {_MONTH})"
 )
 _DUE = re.compile(rf"\b(by|before|until|no later than|due)\s+({_WHEN})\b(?:,? \d{{4}})?")
+# A deadline said without "by" at the end of a task ("I'll send the list this week").
+_SOON = re.compile(
+    r"\b(today|tonight|tomorrow(?: morning| afternoon)?|this (?:week|afternoon|evening)"
+    r"|next week)[.!]?$"
+)
 _BECAUSE = re.compile(r",?\s+(?:because|since|so that|which|as)\s+")
 MAX_TASK_WORDS = 25
 MIN_OVERLAP = 0.6  # share of the shorter text's content words two tasks must share to be one
@@ -153,7 +159,7 @@ def _imperative(clause: str, pronouns: dict[str, str], speaker: str) -> str:
             out.append(speaker)
         else:
             out.append(token)
-    text = "".join(out).strip().rstrip(",;:")
+    text = _TRAILING.sub("", "".join(out).strip()).rstrip(",;:")
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
@@ -161,7 +167,8 @@ def due_phrase(text: str) -> str:
     """The deadline a sentence states ("by Friday" → "Friday", "before March 5"), or ""."""
     match = _DUE.search(text)
     if not match:
-        return ""
+        soon = _SOON.search(text)
+        return soon.group(1) if soon else ""
     word, when = match.group(1), match.group(0)[len(match.group(1)) :].strip()
     return when if word in ("by", "due") else f"{word} {when}"
 
@@ -267,6 +274,14 @@ def commitments(source: str) -> list[Commitment]:
         addressee = reply[0] if answers else previous
         for sentence in sentences:
             for new in parse(sentence, speaker, addressee, requested=answers):
-                if not any(same_task(new.task, old.task) for old in found):
+                same = [i for i, old in enumerate(found) if same_task(new.task, old.task)]
+                if not same:
                     found.append(new)
+                elif _more_specific(new, found[same[0]]):  # "Could you send that list?" "Sure,
+                    found[same[0]] = new  # I'll send you the list of tools this week."
     return found
+
+
+def _more_specific(new: Commitment, old: Commitment) -> bool:
+    """The owner's own, fuller wording of a task they were asked to do."""
+    return new.owner == old.owner and len(content_words(new.task)) > len(content_words(old.task))
