@@ -356,3 +356,16 @@ Ann: I love the enthusiasm, but no. We stay fortnightly."""
     assert drop_restated_tasks(decisions, [], source) == ["The show stays fortnightly."]
     copied = [ActionItem("Cleo", "I will watch someone do it once")]
     assert [i.task for i in add_commitments(copied, source)] == [t for _, t, _ in found]
+
+
+def test_what_the_group_keeps_is_settled_and_advice_to_listeners_is_no_decision():
+    from synopsis.summarize.attribution import settled_statements
+
+    source = """Ann: Weekly would mean worse episodes. We stay fortnightly, and we make each one good.
+Cleo: Fine, we go with it. First Saturday of every month. Bring your broken stuff."""
+    assert settled_statements(source) == ["We stay fortnightly."]
+    decisions = [
+        "Listeners bring their broken stuff on the first Saturday.",
+        "We stay fortnightly.",
+    ]
+    assert drop_restated_tasks(decisions, [], source) == ["We stay fortnightly."]

@@ -182,3 +182,17 @@ def test_who_said_what_credits_proposals_only_to_those_who_made_them():
     entry = "Confirmed the clinics. Proposed appointment-only clinics."
     assert own_proposals(entry, chair) == "Confirmed the clinics."
     assert own_proposals(entry, proposer) == entry
+
+
+def test_a_key_point_inside_a_longer_one_goes():
+    notes = Notes.from_data(
+        points={
+            "key_points": [
+                "The café is open from ten until one.",
+                "The café is open from ten until one on the first Saturday of every month.",
+            ]
+        }
+    )
+    assert notes.key_points == [
+        "The café is open from ten until one on the first Saturday of every month."
+    ]

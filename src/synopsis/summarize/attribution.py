@@ -220,6 +220,7 @@ def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
     return False
 
 
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
 _REQUEST = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b", re.IGNORECASE)
 
 
@@ -227,13 +228,16 @@ def _unsettled(
     index: int, sentences: list[tuple[int, str, str]], requests_count: bool = False
 ) -> bool:
     """The source sentence settles nothing: a question (a request, when `requests_count`, is
-    a task), a status report, or a proposal that the next speaker did not take up."""
+    a task), a status report, a proposal that the next speaker did not take up, or, for a
+    decision, words said to someone ("bring your broken stuff")."""
     _, _, sentence = sentences[index]
     if cues.SETTLED.search(sentence):
         return False
     question = sentence.rstrip().endswith("?")
     if question and requests_count and _REQUEST.search(sentence):
         question = False
+    if not requests_count and _SECOND_PERSON.search(sentence):
+        return True  # said to someone ("bring your broken stuff"): advice or a request
     if question or cues.STATUS.search(sentence):
         return True
     return bool(cues.PROPOSAL.search(sentence)) and not _agreed_in_reply(index, sentences)
@@ -287,9 +291,15 @@ _GROUP_DECIDED = re.compile(
     r" (?:to|that|on)\s",
     re.IGNORECASE,
 )
-MIN_RULING_WORDS = 4
+MIN_RULING_WORDS = 2  # content words: "we stay fortnightly", not "we go with it"
 
 
+# "We stay fortnightly", "Then we keep the launch date": the group settles how things stay.
+_WE_SETTLE = re.compile(
+    r"^(?:(?:so|then|okay|ok|fine|good|right),?\s+)*(?:we|let's) (?:stay|keep|stick with"
+    r"|go with|switch to|move to|retire|drop|cancel)\b",
+    re.IGNORECASE,
+)
 _CONNECTIVE = re.compile(
     r"^(?:(?:so|okay|ok|then|right|good|great|fine|yes|dann|also|gut|alors|donc|bon),?\s+)+", re.I
 )
@@ -315,6 +325,8 @@ def settled_statements(source: str) -> list[str]:
         ruling = _RULING.match(sentence[cue.end() :]) if cue else None
         if ruling:
             statement = ruling.group("rest")
+        elif _WE_SETTLE.search(sentence):
+            statement = _CONNECTIVE.sub("", re.split(r";\s*|,\s+and\s+", sentence)[0])
         elif _GROUP_DECIDED.search(sentence) or (
             _corrects(sentence) and not _REQUEST.search(sentence)
         ):
@@ -324,7 +336,9 @@ def settled_statements(source: str) -> list[str]:
         else:
             continue
         statement = statement.strip().rstrip(",;:")
-        if len(statement.split()) >= MIN_RULING_WORDS and not cues.first_person_singular(statement):
+        if len(_content(statement)) >= MIN_RULING_WORDS and not cues.first_person_singular(
+            statement
+        ):
             found.append(statement[:1].upper() + statement[1:].rstrip(".") + ".")
     return found
 

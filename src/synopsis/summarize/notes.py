@@ -160,7 +160,17 @@ def _point_sentences(points: list[str]) -> list[str]:
         text = " ".join(sentences)
         if len(text.split()) >= MIN_POINT_WORDS:
             kept.append(text)
-    return kept
+    return [p for i, p in enumerate(kept) if not _inside(p, kept[:i] + kept[i + 1 :])]
+
+
+def _inside(point: str, others: list[str]) -> bool:
+    """A point whose words are nearly all in a longer one says nothing of its own."""
+    words = content_words(point)
+    return bool(words) and any(
+        len(content_words(o)) > len(words)
+        and len(words & content_words(o)) >= RESTATED_SHARE * len(words)
+        for o in others
+    )
 
 
 def _without_label(text: str, labels: set[str]) -> str:
@@ -306,7 +316,7 @@ class Notes:
         merged = cls()
         seen_items: set[tuple[str, str]] = set()
         for part in parts:
-            merged.key_points = _unique(merged.key_points + part.key_points)
+            merged.key_points = _point_sentences(_unique(merged.key_points + part.key_points))
             merged.decisions = _unique(merged.decisions + part.decisions)
             for item in part.action_items:
                 key = (_key(item.owner), _key(item.task))

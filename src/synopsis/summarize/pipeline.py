@@ -61,6 +61,8 @@ FACTS_BATCH_TOKENS = 1500
 CONDENSE_GROUP_TOKENS = 600
 SPEAKER_TURNS_TOKENS = 1500  # a speaker's turns up to this size are condensed from the source
 KEY_POINT_LIMIT = 7
+MIN_KEY_POINTS = 3  # fewer usable points than this from a chunk: ask once more, another way
+AGAIN_WORDS = 300  # ...when the chunk is long enough to have that many
 
 
 def validate_request(
@@ -336,7 +338,15 @@ class MapReduce:
                 POINTS_SCHEMA,
                 styles.OUTPUT_TOKENS["points"],
             )
-            return Notes.from_data(points=points)
+            notes = Notes.from_data(points=points)
+            if len(notes.key_points) < MIN_KEY_POINTS and len(chunk.split()) >= AGAIN_WORDS:
+                again = self._data(
+                    styles.points_again_messages(chunk, source, note),
+                    POINTS_SCHEMA,
+                    styles.OUTPUT_TOKENS["points"],
+                )
+                notes = Notes.merge([notes, Notes.from_data(points=again)])
+            return notes
 
         return job
 
