@@ -361,7 +361,7 @@ Ann: I love the enthusiasm, but no. We stay fortnightly."""
 def test_what_the_group_keeps_is_settled_and_advice_to_listeners_is_no_decision():
     from synopsis.summarize.attribution import settled_statements
 
-    source = """Ann: Weekly would mean worse episodes. We stay fortnightly, and we make each one good.
+    source = """Ann: Weekly would mean worse shows. We stay fortnightly, and we make each one good.
 Cleo: Fine, we go with it. First Saturday of every month. Bring your broken stuff."""
     assert settled_statements(source) == ["We stay fortnightly."]
     decisions = [
