@@ -196,3 +196,16 @@ def test_a_key_point_inside_a_longer_one_goes():
     assert notes.key_points == [
         "The café is open from ten until one on the first Saturday of every month."
     ]
+
+
+def test_a_key_point_crediting_a_speaker_with_what_they_never_said_loses_that_sentence():
+    source = """Jonas: Was fehlt noch? Die Texte für den App Store, oder?
+Lena: Ja, die sind noch nicht geschrieben. Die Screenshots hab ich fertig.
+Anna: Die Plakate an den Haltestellen kosten 15.000 Euro, ich frage die Finanzen."""
+    notes = Notes(
+        key_points=[
+            "Anna hat die Texte für den App Store geschrieben und die Screenshots fertig.",
+            "Anna fragt die Finanzen nach den 15.000 Euro für die Plakate.",
+        ]
+    ).grounded(source)
+    assert notes.key_points == ["Anna fragt die Finanzen nach den 15.000 Euro für die Plakate."]

@@ -19,21 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..summarize.chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
+from ..summarize.cues import STOPWORDS
 from . import text
 
 MIN_OVERLAP = 0.6  # share of a claim's content words its source sentence must contain
 MIN_CLAIM_WORDS = 2  # a claim of one content word matches too much of any source
 _WORD = re.compile(r"[^\W_]+")
-# English, German and French words too common to tie a claim to one source sentence.
-_STOP = frozenset(
-    (
-        "the a an and or to of for in on at by with from this that will would should can i we you "
-        "be is are was it our my your their them they he she his her all any up out as "
-        "der die das den dem des ein eine einen und oder zu im am auf mit von für ist sind wir "
-        "ich du sie es bis bitte dann "
-        "le la les un une des et ou de du au aux en pour sur avec est sont nous je tu il elle"
-    ).split()
-)
 _UPPER_NAME = r"(?=[A-ZÀ-ÖØ-Þ])[^\W\d_]+(?:[-'’][A-ZÀ-ÖØ-Þ][^\W\d_]*)?"  # Mei-Ling, O'Neil
 _FIRST_PERSON = re.compile(
     r"\b(?:I(?:'ll|’ll| will| shall| can| am going to|'m going to|’m going to| take| volunteer)"
@@ -98,7 +89,7 @@ def _stem(word: str) -> str:
 
 
 def _content(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
 
 
 def labelled_sentences(source: str) -> list[tuple[str, str]]:
@@ -120,6 +111,23 @@ def owner_of(speaker: str, sentence: str) -> str | None:
         return addressed.group(1)
     named = {n for n in _NAMED_OWNER.findall(sentence) if n not in _NOT_NAMES}
     return named.pop() if len(named) == 1 else None
+
+
+# Where a new subject starts a clause: "…, Lena macht …", "…, und ich mache …", "…; Tom …".
+_CLAUSES = re.compile(
+    r";\s+|,?\s+(?:and|und|et)\s+(?=(?:I|ich|je|[A-ZÀ-Þ][\w-]+)\s)"
+    r"|,\s+(?=[A-ZÀ-Þ][\w-]+ [a-zà-ÿ])"
+)
+
+
+def _clause(sentence: str, claim: str) -> str:
+    """The clause of a source sentence that a claim comes from: "Anna asks finance, Lena writes
+    the texts, and I book the room" gives three people three tasks."""
+    clauses = [c for c in _CLAUSES.split(sentence) if c.strip()]
+    if len(clauses) < 2:
+        return sentence
+    words = _content(claim)
+    return max(clauses, key=lambda c: len(words & _content(c)))
 
 
 def _tokens(name: str) -> set[str]:
@@ -231,7 +239,7 @@ class OwnerCheck:
         if found is None:
             return []
         speaker, sentence = found
-        owner = owner_of(speaker, sentence)
+        owner = owner_of(speaker, _clause(sentence, claim))
         if not owner or same_person(owner, credited):
             return []
         if not any(same_person(owner, person) for person in self.people):

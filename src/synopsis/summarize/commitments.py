@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
-from .cues import AGREED_REPLY
+from .cues import AGREED_REPLY, STOPWORDS
 
 CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)?"  # Mei-Ling, O'Neil
 _NAME = rf"(?:Speaker [A-Z0-9]{{1,3}}|{CAPITAL_WORD}(?: {CAPITAL_WORD})?)"
@@ -104,11 +104,7 @@ _SOON = re.compile(
 _BECAUSE = re.compile(r",?\s+(?:because|since|so that|which|as)\s+")
 MAX_TASK_WORDS = 25
 MIN_OVERLAP = 0.6  # share of the shorter text's content words two tasks must share to be one
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    "the a an and or to of for in on at by with from this that will would should can i we you "
-    "be is are was it our my your their them they he she his her all any by up out as".split()
-)
+_WORD = re.compile(r"[^\W_]+")  # letters of any script, and digits
 
 
 @dataclass(frozen=True)
@@ -123,7 +119,7 @@ class Commitment:
 
 def content_words(text: str) -> set[str]:
     """The words that carry meaning, for matching a model's wording to the source's."""
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
 
 
 def same_task(a: str, b: str) -> bool:

@@ -152,3 +152,15 @@ FIRST_PERSON_SINGULAR = _words(
 def first_person_singular(text: str) -> bool:
     """True when `text` speaks as "I" (apostrophes normalised)."""
     return bool(FIRST_PERSON_SINGULAR.search(text.replace("’", "'")))
+
+
+# English, German and French words too common to tie a sentence to another one.
+STOPWORDS = frozenset(
+    (
+        "the a an and or to of for in on at by with from this that will would should can i we you "
+        "be is are was it our my your their them they he she his her all any up out as "
+        "der die das den dem des ein eine einen und oder zu im am auf mit von für ist sind wir "
+        "ich du sie es bis bitte dann hat haben "
+        "le la les un une des et ou de du au aux en pour sur avec est sont nous je tu il elle"
+    ).split()
+)

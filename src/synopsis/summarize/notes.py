@@ -23,7 +23,7 @@ from .attribution import (
 from .chunking import split_sentences
 from .commitments import content_words
 from .language import ENGLISH, Language
-from .speakers import spoken_by
+from .speakers import credited_rightly, spoken_by
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
@@ -307,6 +307,11 @@ class Notes:
         points = _unique(
             [_as_reported(_without_label(p, labels), bool(labels)) for p in self.key_points]
         )
+        spoken = spoken_by(source)
+        points = [
+            " ".join(s for s in split_sentences(p) or [p] if credited_rightly(s, spoken))
+            for p in points
+        ]
         points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]
         return Notes(points, decisions, items, said)
 

@@ -15,7 +15,7 @@ import re
 
 from . import cues
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
-from .commitments import parse
+from .commitments import content_words, parse
 
 MAX_WORDS = 40
 MAX_SENTENCES = 2
@@ -153,6 +153,37 @@ def own_proposals(said: str, turns: str) -> str:
         return said
     kept = [s for s in split_sentences(said) if not _PROPOSED.search(s)]
     return " ".join(kept)
+
+
+_LEADING_NAMES = re.compile(
+    r"^(?P<names>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?(?:(?:, | and | und | et )"
+    r"[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?)*) (?=[a-zà-ÿ])"
+)
+MIN_SHARED_WORDS = 2
+
+
+def credited_rightly(sentence: str, spoken: dict[str, str]) -> bool:
+    """False when a sentence opens with speakers' names ("Anna hat die Texte geschrieben")
+    and one of them said none of it: a small model credits the wrong person this way.
+
+    Each named speaker's own turns must share at least two of the sentence's content words
+    besides the names."""
+    lead = _LEADING_NAMES.match(sentence)
+    if not lead or not spoken:
+        return True
+    names = re.split(r", | and | und | et ", lead.group("names"))
+    words = content_words(sentence[lead.end() :])
+    for name in names:
+        labels = [
+            label
+            for label in spoken
+            if name.lower() == label.lower() or name.lower() in label.lower().split()
+        ]
+        if not labels:
+            continue  # not a speaker: nothing to check against
+        if all(len(words & content_words(spoken[label])) < MIN_SHARED_WORDS for label in labels):
+            return False
+    return True
 
 
 def trim(said: str, speaker: str = "") -> str:
