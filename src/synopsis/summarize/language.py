@@ -29,6 +29,8 @@ class Language:
     unassigned: str
     due: str  # "(due Friday)"
     colon: str = ":"  # French puts a space before it
+    # How a "who said what" entry may begin, in this language (the prompt's examples).
+    entry_verbs: str = "Reported, Proposed, Agreed or Will"
 
     def heading(self, title: str) -> str:
         return f"{title}{self.colon}"
@@ -41,27 +43,27 @@ LANGUAGES: dict[str, Language] = {
     ),
     "de": Language(
         "de", "German", "Kernpunkte", "Entscheidungen", "Aufgaben", "Wer hat was gesagt",
-        "Nicht zugewiesen", "bis",
+        "Nicht zugewiesen", "bis", ":", "Berichtete, Schlug vor, Stimmte zu oder Wird",
     ),
     "fr": Language(
         "fr", "French", "Points clés", "Décisions", "Actions", "Qui a dit quoi",
-        "Non attribué", "échéance", " :",
+        "Non attribué", "échéance", " :", "A signalé, A proposé, A accepté ou Va",
     ),
     "es": Language(
         "es", "Spanish", "Puntos clave", "Decisiones", "Tareas", "Quién dijo qué",
-        "Sin asignar", "fecha límite",
+        "Sin asignar", "fecha límite", ":", "Informó, Propuso, Aceptó o Va a",
     ),
     "it": Language(
         "it", "Italian", "Punti chiave", "Decisioni", "Azioni", "Chi ha detto cosa",
-        "Non assegnato", "scadenza",
+        "Non assegnato", "scadenza", ":", "Ha riferito, Ha proposto, Ha accettato o Farà",
     ),
     "nl": Language(
         "nl", "Dutch", "Belangrijkste punten", "Besluiten", "Actiepunten", "Wie zei wat",
-        "Niet toegewezen", "uiterlijk",
+        "Niet toegewezen", "uiterlijk", ":", "Meldde, Stelde voor, Ging akkoord of Gaat",
     ),
     "pt": Language(
         "pt", "Portuguese", "Pontos principais", "Decisões", "Tarefas", "Quem disse o quê",
-        "Sem responsável", "prazo",
+        "Sem responsável", "prazo", ":", "Relatou, Propôs, Concordou ou Vai",
     ),
 }  # fmt: skip
 

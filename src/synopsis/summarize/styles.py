@@ -56,8 +56,8 @@ Leave a list empty when the {source} has nothing for it."""
 
 _CONDENSED = """in your own words, in one or two plain sentences of at most 35 words in all, the \
 points {who} made: what they reported, proposed, decided or took on, with its numbers and dates. \
-Begin with a verb such as Reported, Proposed, Agreed or Will; no semicolons, no filler, and do \
-not quote or copy their sentences."""
+Begin with a verb such as {{verbs}}; no semicolons, no filler, and do not quote or copy their \
+sentences."""
 
 SPEAKERS = (
     """For each speaker in the {source} above, in order of first appearance, sum up """
@@ -191,12 +191,15 @@ def statements_facts_messages(statements: list[str], source: Source) -> list[Mes
 
 
 def speakers_messages(text: str, source: Source, part: str = "") -> list[Message]:
-    return _messages(text, source.label, part + SPEAKERS.format(source=source.kind), source)
+    instruction = SPEAKERS.format(source=source.kind, verbs=source.language.entry_verbs)
+    return _messages(text, source.label, part + instruction, source)
 
 
 def speaker_messages(speaker: str, spoken: str, source: Source) -> list[Message]:
     """One speaker's turns, to be condensed into a short entry of "who said what"."""
-    instruction = SPEAKER.format(speaker=speaker, kind=source.kind)
+    instruction = SPEAKER.format(
+        speaker=speaker, kind=source.kind, verbs=source.language.entry_verbs
+    )
     return _messages(spoken, f"What {speaker} said", instruction, source)
 
 
@@ -255,6 +258,7 @@ def prompt_vocabulary(request: StyleRequest) -> str:
                         lang.who_said_what,
                         lang.unassigned,
                         lang.due,
+                        lang.entry_verbs,
                     ]
                 )
                 for lang in LANGUAGES.values()
