@@ -369,3 +369,24 @@ Cleo: Fine, we go with it. First Saturday of every month. Bring your broken stuf
         "We stay fortnightly.",
     ]
     assert drop_restated_tasks(decisions, [], source) == ["We stay fortnightly."]
+
+
+def test_a_persons_task_under_decisions_moves_to_the_action_items():
+    from synopsis.summarize.attribution import tasks_stated_as_decisions
+
+    source = """Aiko: I'll export the route data by Monday.
+Élodie: J'envoie le communiqué d'ici jeudi.
+Henrik: No, I'm going to stop you there. We sign for one year only."""
+    items = [ActionItem("Aiko", "Export the route data by Monday", "Monday")]
+    decisions = [
+        "Aiko will export the route data by Monday.",  # a task already listed
+        "Élodie envoie le communiqué d'ici jeudi.",  # a task, in French
+        "The contract runs for one year only.",
+    ]
+    kept, tasks = tasks_stated_as_decisions(decisions, items, source)
+    assert kept == ["The contract runs for one year only."]
+    assert [(t.owner, t.task) for t in tasks] == [
+        ("Aiko", "Export the route data by Monday"),
+        ("Élodie", "Envoie le communiqué d'ici jeudi"),
+    ]
+    assert [c.task for c in commitments(source)] == ["Export the route data by Monday."]

@@ -20,6 +20,7 @@ from .commitments import (
     MIN_OVERLAP,
     Commitment,
     commitments,
+    due_phrase,
     labelled_sentences,
     parse,
     same_task,
@@ -362,6 +363,50 @@ def add_settled(decisions: list[str], source: str) -> list[str]:
         last = float(index) if index is not None else last + 0.001
         positions.append(last)
     return [d for _, d in sorted(zip(positions, merged, strict=True), key=lambda pair: pair[0])]
+
+
+_WEEKDAY = (
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag"
+    r"|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+)
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|due|bis(?: zum| zur| Ende)?|d'ici|avant(?: le| la)?)\s+"
+    rf"(?:(?:next|this|the|nächsten|le|la|am)\s+)?(?:{_WEEKDAY}|\d|end\b|ende\b|fin\b)",
+    re.IGNORECASE,
+)
+_PERSON_TASK = re.compile(r"^(?P<name>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?) (?P<rest>[a-zà-ÿ].+)$")
+_WILL = re.compile(r"^(?:will|is going to|is to|'ll)\s+", re.IGNORECASE)
+
+
+def tasks_stated_as_decisions(
+    decisions: list[str], items: list[ActionItem], source: str
+) -> tuple[list[str], list[ActionItem]]:
+    """ "Aiko will send the route data by Monday" or "Élodie envoie le communiqué d'ici jeudi"
+    under Decisions is a task: one person, a future act or a deadline. It moves to the action
+    items (unless one already covers it) and leaves the decisions."""
+    from .notes import ActionItem  # notes imports this module
+
+    people = {item.owner for item in items if item.owner}
+    for _, speaker, _ in labelled_sentences(source):
+        if speaker:
+            people.update([speaker, *speaker.split()])
+    kept, moved = [], []
+    for decision in decisions:
+        task = _PERSON_TASK.match(decision.strip().rstrip("."))
+        if not task or task.group("name") not in people:
+            kept.append(decision)
+            continue
+        rest = task.group("rest")
+        will = _WILL.match(rest)
+        if not will and not _DEADLINE.search(rest):
+            kept.append(decision)
+            continue
+        rest = rest[will.end() :] if will else rest
+        if not any(same_task(rest, item.task) for item in items):
+            moved.append(
+                ActionItem(task.group("name"), rest[:1].upper() + rest[1:], due_phrase(rest))
+            )
+    return kept, items + moved
 
 
 def drop_superseded(decisions: list[str]) -> list[str]:

@@ -15,9 +15,9 @@ TokenCounter = Callable[[str], int]
 
 # "A: …", "Speaker B: …", "Alice: …", "Dr. Jane Roe: …" at the start of a line.
 SPEAKER_LINE = re.compile(
-    r"^\s*(?:Speaker\s+[A-Z0-9]{1,3}|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*:\s+\S"
+    r"^\s*(?:Speaker\s+[A-Z0-9]{1,3}|[A-ZÀ-ÖØ-Þ][\w.'-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w.'-]*){0,3})\s*:\s+\S"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-ÖØ-Þ])")
 # "am 10. Juni", "le 3. Mai": a German-style day number's period ends no sentence.
 _DAY_BEFORE_MONTH = re.compile(
     r"(?<!\S)\d{1,2}\.\s+(?=(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September"

@@ -64,6 +64,8 @@ _GROUP_YOU = re.compile(r"\byou (?:all|guys|both|two)\b", re.IGNORECASE)
 IN_MEETING = frozenset(
     "ask answer go jump turn show share try put move read walk stop interrupt".split()
 )
+# Acts of the conversation itself, whoever says them and however ("I'm going to stop you there").
+MEETING_ACTS = frozenset("stop interrupt jump pause".split())
 _VAGUE_OBJECTS = frozenset("it them that this those one".split())
 _ADVERBS = frozenset("also just then quickly personally definitely still really now please".split())
 _TRAILING = re.compile(r",?\s+(?:then|too|as well|anyway|okay|ok)$", re.IGNORECASE)
@@ -199,6 +201,8 @@ def _parse_clause(
     if verb in _NOT_TASKS or (verb == "have" and rest.split()[1:2] == ["to"]):
         return None
     if first and first.group("let") and owner == speaker and verb in IN_MEETING:
+        return None
+    if first and verb in MEETING_ACTS:  # "I'm going to stop you there"
         return None
     task = _imperative(rest, pronouns, asker)
     words = task.split()

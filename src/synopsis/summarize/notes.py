@@ -19,6 +19,7 @@ from .attribution import (
     attribute_owners,
     drop_restated_tasks,
     drop_superseded,
+    tasks_stated_as_decisions,
 )
 from .chunking import split_sentences
 from .commitments import content_words
@@ -302,7 +303,8 @@ class Notes:
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
         labels = set(spoken_by(source))
         decisions = [_without_label(d, labels) for d in self.decisions]
-        decisions = add_settled(_unique(decisions), source)
+        decisions, items = tasks_stated_as_decisions(_unique(decisions), items, source)
+        decisions = add_settled(decisions, source)
         decisions = drop_superseded(drop_restated_tasks(decisions, items, source))
         points = _unique(
             [_as_reported(_without_label(p, labels), bool(labels)) for p in self.key_points]
