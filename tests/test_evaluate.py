@@ -471,3 +471,10 @@ def test_an_absent_fact_that_the_summary_denies_is_not_invented():
     assert check_facts(denied, facts).invented == []
     claimed = "The 18,000 euros were approved. The freeze starts on the 13th."
     assert [i["id"] for i in check_facts(claimed, facts).invented] == ["approved", "old-date"]
+
+
+def test_an_absent_claim_lives_in_one_clause():
+    facts = {"facts": [], "absent": [{"id": "refund", "phrases": [["full refund"], ["agreed"]]}]}
+    fine = "Carlos proposed a full refund, agreed to a 20 percent credit instead."
+    assert check_facts(fine, facts).invented == []
+    assert check_facts("A full refund was agreed.", facts).invented != []

@@ -209,3 +209,30 @@ Anna: Die Plakate an den Haltestellen kosten 15.000 Euro, ich frage die Finanzen
         ]
     ).grounded(source)
     assert notes.key_points == ["Anna fragt die Finanzen nach den 15.000 Euro für die Plakate."]
+
+
+ESCALATION = """Adaeze: At that point we thought it was about three hundred users.
+Wen: It's one thousand one hundred and forty distinct users with failed logins.
+Nadia: Björn, please write the root cause analysis by Wednesday.
+Björn: Sure, I'll have the RCA ready by Wednesday.
+Wen: And we could delay rotations for pinned customers. But that's a bigger design question.
+Nadia: Good. Carlos, reply to Ms. Lindgren this morning.
+Carlos: Will do."""
+
+
+def test_notes_drop_invented_numbers_copied_turns_and_tasks_credited_to_another():
+    notes = Notes(
+        key_points=[
+            "At that point we thought it was about three hundred users.",  # a copied turn
+            "Failed logins hit 1,140 distinct users.",  # spelled out in the source: kept
+            "Failed logins hit 1114 users.",  # a number the source never states
+            "Carlos agreed to write the RCA by Wednesday.",  # Björn's task
+        ],
+        decisions=["Rotations are delayed for pinned customers.", "The credit is 1114 euros."],
+    ).grounded(ESCALATION)
+    assert notes.key_points == ["Failed logins hit 1,140 distinct users."]
+    assert notes.decisions == []  # an idea put off, and an invented figure
+    assert [(i.owner, i.task, i.due) for i in notes.action_items] == [
+        ("Björn", "Write the root cause analysis by Wednesday.", "Wednesday"),
+        ("Carlos", "Reply to Ms. Lindgren this morning.", "this morning"),
+    ]

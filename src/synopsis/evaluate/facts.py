@@ -89,9 +89,21 @@ _NEGATION = re.compile(
 )
 
 
+# Where a new clause starts: "; ", ", and …", ", agreed to …", " but …" (not ", June 13").
+_CLAUSE = re.compile(
+    r";\s+|,\s+(?=(?:and|but|while|whereas|which|then|[a-z]+ed)\b)"
+    r"|\s+(?:but|while|whereas|although|aber|mais)\s+"
+)
+
+
 def _asserts(unit: str, phrases: list[list[str]]) -> bool:
-    """Like `_matches`, for absent facts: an alternative counts only where it is not denied
-    ("launch on the 10th, not the 3rd" does not claim the 3rd)."""
+    """Like `_matches`, for absent facts, clause by clause: an alternative counts only where it
+    is not denied ("launch on the 10th, not the 3rd" does not claim the 3rd), and a claim lives
+    in one clause ("proposed a full refund, agreed to a 20 % credit" grants no refund)."""
+    return any(_asserted_in(clause, phrases) for clause in _CLAUSE.split(unit))
+
+
+def _asserted_in(unit: str, phrases: list[list[str]]) -> bool:
     lowered = _norm(unit)
 
     def affirmed(alt: str) -> bool:

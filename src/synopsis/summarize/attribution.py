@@ -212,12 +212,20 @@ _APPROVAL_STATED = re.compile(
 
 
 def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
-    """True when the turn after sentence `index`, by someone else, opens with agreement."""
+    """True when the turn after sentence `index`, by someone else, opens with agreement and
+    neither it nor the rest of the proposer's turn puts the idea off."""
     turn, speaker, _ = sentences[index]
-    for number, other, sentence in sentences[index + 1 :]:
+    for position, (number, other, sentence) in enumerate(sentences[index + 1 :], index + 1):
         if number == turn:
+            if cues.DEFERRED.search(sentence):
+                return False
             continue
-        return (other != speaker or not speaker) and bool(cues.AGREED_REPLY.match(sentence))
+        reply = " ".join(s for n, _, s in sentences[position:] if n == number)
+        return (
+            (other != speaker or not speaker)
+            and bool(cues.AGREED_REPLY.match(sentence))
+            and not cues.DEFERRED.search(reply)
+        )
     return False
 
 

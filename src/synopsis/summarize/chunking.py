@@ -44,8 +44,12 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+_TITLE = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Jr|Sr|vs|etc|approx|e\.g|i\.e|ca)\.\s+")
+
+
 def _split_block(block: str) -> list[str]:
     keep = {m.end() for m in _DAY_BEFORE_MONTH.finditer(block)}
+    keep |= {m.end() for m in _TITLE.finditer(block)}  # "Ms. Lindgren" is one sentence
     parts, start = [], 0
     for end in _SENTENCE_END.finditer(block):
         if end.end() not in keep:

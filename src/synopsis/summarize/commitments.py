@@ -40,6 +40,16 @@ _NAMED = re.compile(
     _START + _LEAD + r"(?P<owner>" + _NAME + r")(?: from (?:the )?[a-z]+(?: team)?)?,? "
     r"(?:will|should|must|needs to|has to|is going to|is to|agreed to)\s+(?P<clause>.+)"
 )
+# "Hamid, make the final order 450 doses.": a name, then a verb (not a greeting, pronoun or
+# article), in a sentence that is no question.
+_TOLD = re.compile(
+    r"^" + _LEAD + r"(?P<owner>" + _NAME + r"), (?!(?i:you|we|i|it|that|this|the|a|an|is|are|was|"
+    r"do|did|what|how|why|where|when|which|who|any|anything|so|and|but|or|if|thanks|thank|"
+    r"sorry|right|yes|no|okay|ok|over|welcome|good|great|nice|sure|fine|exactly|hi|hello|"
+    r"morning|in|on|at|for|to|with|from|about|as|just|really|honestly|also|too|here|there|"
+    r"then|now|of|please|quickly|one|two|three|go ahead|their|our|my|your|his|her|its)\b)"
+    r"(?P<clause>[a-z].+)"
+)
 _YOU_REQUEST = re.compile(
     r"^" + _LEAD + r"(?i:and\s+)?(?i:can|could|would|will) you (?:please )?(?P<clause>.+)"
 )
@@ -51,7 +61,7 @@ _CLAUSE_BREAK = re.compile(
 _NOT_OWNERS = frozenset(
     "Then So And But Also Okay Fine Sure Good Great Yes No We You They It This That There These "
     "Those Everything Everyone Everybody Someone Somebody Nobody Nothing What Which Who Here Well "
-    "Now Next Right Maybe Perhaps Speaker".split()
+    "Now Next Right Maybe Perhaps Speaker Ich Wir Du Sie Er Es Man Je Nous Vous Il Elle On".split()
 )
 # Verbs after "I will" that state or hedge rather than commit ("I'll be honest", "let me think").
 _NOT_TASKS = frozenset(
@@ -81,7 +91,7 @@ _PRONOUNS_FIRST = {
     "myself": "themselves",
 }
 _PRONOUNS_YOU = {"you": "them", "your": "their", "yours": "theirs", "yourself": "themselves"}
-_TOKEN = re.compile(r"[A-Za-z’']+|[^A-Za-z’']+")
+_TOKEN = re.compile(r"[^\W\d_’']+(?:['’][^\W\d_]+)*|[\W\d_]+")  # words in any script, and the rest
 _DAY = (
     r"(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
@@ -100,7 +110,7 @@ _WHEN = (
 _DUE = re.compile(rf"\b(by|before|until|no later than|due)\s+({_WHEN})\b(?:,? \d{{4}})?")
 # A deadline said without "by" at the end of a task ("I'll send the list this week").
 _SOON = re.compile(
-    r"\b(today|tonight|tomorrow(?: morning| afternoon)?|this (?:week|afternoon|evening)"
+    r"\b(today|tonight|tomorrow(?: morning| afternoon)?|this (?:week|morning|afternoon|evening)"
     r"|next week)[.!]?$"
 )
 _BECAUSE = re.compile(r",?\s+(?:because|since|so that|which|as)\s+")
@@ -124,8 +134,22 @@ def content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+def _spelled_acronyms(text: str, other: str) -> str:
+    """`text` with phrases that spell an acronym of `other` written as it ("root cause
+    analysis" → "RCA"), so "have the RCA ready" and "write the root cause analysis" match."""
+    for acronym in set(_ACRONYM.findall(other)):
+        words = r"\s+".join(rf"{letter}\w*" for letter in acronym.lower())
+        text = re.sub(rf"\b{words}\b", acronym, text, flags=re.IGNORECASE)
+    return text
+
+
 def same_task(a: str, b: str) -> bool:
-    """True when most of the shorter text's content words are in the other one."""
+    """True when most of the shorter text's content words are in the other one (acronyms and
+    the words they stand for are one word)."""
+    a, b = _spelled_acronyms(a, b), _spelled_acronyms(b, a)
     words_a, words_b = content_words(a), content_words(b)
     shorter = min(len(words_a), len(words_b))
     return shorter > 0 and len(words_a & words_b) >= MIN_OVERLAP * shorter
@@ -144,9 +168,8 @@ def _imperative(clause: str, pronouns: dict[str, str], speaker: str) -> str:
     words = clause.strip().rstrip(".!?…").split()
     while words and words[0].lower() in _ADVERBS:
         words = words[1:]
-    if len(words) > MAX_TASK_WORDS:  # a long aside: keep the task, drop the reason
-        cut = _BECAUSE.split(" ".join(words), maxsplit=1)[0].split()
-        words = cut if len(cut) >= 3 else words
+    cut = _BECAUSE.split(" ".join(words), maxsplit=1)[0].split()  # the task, not the reason
+    words = cut if len(cut) >= 3 else words
     tokens = _TOKEN.findall(" ".join(words))
     out = []
     for token in tokens:
@@ -172,10 +195,17 @@ def due_phrase(text: str) -> str:
 
 
 def _parse_clause(
-    clause: str, speaker: str, addressee: str = "", requested: bool = False
+    clause: str,
+    speaker: str,
+    addressee: str = "",
+    requested: bool = False,
+    people: frozenset[str] = frozenset(),
 ) -> Commitment | None:
     first = _FIRST_PERSON.search(clause)
     addressed = _ADDRESSED.match(clause)
+    told = None if clause.rstrip().endswith("?") else _TOLD.match(clause)
+    if not addressed and told and _owner_name(told.group("owner")) in people:
+        addressed = told
     named = _NAMED.search(clause)
     asked = _YOU_REQUEST.match(clause) if requested and addressee else None
     if first and speaker:
@@ -206,18 +236,23 @@ def _parse_clause(
         return None
     task = _imperative(rest, pronouns, asker)
     words = task.split()
-    bare = _DUE.sub("", task).split()
+    bare = _SOON.sub("", _DUE.sub("", task.rstrip("."))).split()
     if len(words) < 2 or (words[1].lower().strip(".,") in _VAGUE_OBJECTS and len(bare) <= 3):
         return None  # "I'll do it by Friday": an answer to a request, itself the commitment
     return Commitment(owner, task, due_phrase(rest), clause)
 
 
 def parse(
-    sentence: str, speaker: str = "", addressee: str = "", requested: bool = False
+    sentence: str,
+    speaker: str = "",
+    addressee: str = "",
+    requested: bool = False,
+    people: frozenset[str] = frozenset(),
 ) -> list[Commitment]:
     """The commitments one sentence makes; none for questions (other than requests) or
     conditions ("If …, I will …" is contingent, not taken on). `addressee` is who "you" is,
-    when known; `requested` when they took up the turn, so "could you …?" is their task."""
+    when known; `requested` when they took up the turn, so "could you …?" is their task;
+    `people` are the speakers, who may be told to do something without a "please"."""
     sentence = sentence.strip()
     if _CONDITIONAL.match(sentence):
         return []
@@ -226,7 +261,7 @@ def parse(
         request = _ADDRESSED.match(clause) or (requested and _YOU_REQUEST.match(clause))
         if clause.rstrip().endswith("?") and not request:
             continue
-        commitment = _parse_clause(clause, speaker, addressee, requested)
+        commitment = _parse_clause(clause, speaker, addressee, requested, people)
         if commitment:
             found.append(commitment)
     return found
@@ -266,6 +301,7 @@ def commitments(source: str) -> list[Commitment]:
     "Yes, by Monday."), else the previous one."""
     found: list[Commitment] = []
     turns = _turns(source)
+    people = frozenset(p for speaker, _ in turns if speaker for p in [speaker, *speaker.split()])
     for index, (speaker, sentences) in enumerate(turns):
         previous = next((s for s, _ in reversed(turns[:index]) if s != speaker), "")
         reply = turns[index + 1] if index + 1 < len(turns) else ("", [""])
@@ -273,13 +309,25 @@ def commitments(source: str) -> list[Commitment]:
         answers = answers and bool(AGREED_REPLY.match(reply[1][0] if reply[1] else ""))
         addressee = reply[0] if answers else previous
         for sentence in sentences:
-            for new in parse(sentence, speaker, addressee, requested=answers):
-                same = [i for i, old in enumerate(found) if same_task(new.task, old.task)]
+            for new in parse(sentence, speaker, addressee, answers, people):
+                same = [i for i, old in enumerate(found) if _same_commitment(new, old)]
                 if not same:
                     found.append(new)
                 elif _more_specific(new, found[same[0]]):  # "Could you send that list?" "Sure,
                     found[same[0]] = new  # I'll send you the list of tools this week."
     return found
+
+
+def _same_commitment(new: Commitment, old: Commitment) -> bool:
+    """One task said twice: the same words, or the same owner and deadline and something in
+    common ("write the root cause analysis by Wednesday", "have the RCA ready by Wednesday")."""
+    if same_task(new.task, old.task):
+        return True
+    if new.owner != old.owner or not new.due or new.due != old.due:
+        return False
+    due = content_words(new.due)
+    a, b = _spelled_acronyms(new.task, old.task), _spelled_acronyms(old.task, new.task)
+    return bool((content_words(a) - due) & (content_words(b) - due))
 
 
 def _more_specific(new: Commitment, old: Commitment) -> bool:

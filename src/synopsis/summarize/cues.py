@@ -67,6 +67,21 @@ PROPOSING = _words(*_PROPOSING)
 # An idea floated or hedged: a decision or task only if someone else then agrees.
 PROPOSAL = _words(*_PROPOSING, *_HEDGING)
 
+# An idea put off in the same breath or the reply ("but that's a bigger design question, I'm not
+# signing up for it now"): not taken up, whatever agreement words follow.
+DEFERRED = _words(
+    r"not (?:now|today|yet|for now|this (?:time|year|quarter))",
+    r"(?:a )?bigger (?:design )?question",
+    r"i'm not signing up",
+    r"(?:some )?other time",
+    r"let's (?:leave|park) (?:that|it)",
+    r"(?:maybe|perhaps) (?:one day|later|next year)",
+    r"nicht jetzt",
+    r"später",
+    r"pas maintenant",
+    r"plus tard",
+)
+
 # A report on how things stand: news, not something the meeting settled or anyone must do.
 STATUS = _words(
     r"on track",

@@ -84,12 +84,81 @@ def _normalise_number(token: str) -> str:
     return token
 
 
-def _source_numbers(source: str) -> set[str]:
+# Numbers a source spells out ("four hundred and thirty", "fifty-five", "twenty-seventh"):
+# transcripts write numbers as words, summaries write digits.
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+}
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+_SCALES = {"thousand": 1_000, "million": 1_000_000}
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def _value(word: str) -> int | None:
+    return _UNITS.get(word, _TENS.get(word))
+
+
+def spelled_numbers(text: str) -> list[int]:
+    """Every compound number written in words, as its value (single words included)."""
+    found: list[int] = []
+    total = current = 0
+    active = False
+
+    def flush() -> None:
+        nonlocal total, current, active
+        if active:
+            found.append(total + current)
+        total = current = 0
+        active = False
+
+    for word in _LETTERS.findall(text.lower()):
+        if word not in _ORDINALS and _value(word) is None and word not in _SCALES:
+            word = word[:-1] if word.endswith("s") else word  # "over-sixty-fives"
+        if (value := _value(word)) is not None:
+            if active and (current % 10 or (value >= 10 and current % 100)):
+                flush()  # "sixty-five twenty": two numbers
+            current, active = current + value, True
+        elif word in _ORDINALS:
+            current, active = current + _ORDINALS[word], True
+            flush()
+        elif word == "hundred" and active:
+            current = max(current, 1) * 100
+        elif word in _SCALES and active:
+            total, current = total + max(current, 1) * _SCALES[word], 0
+        elif word == "and" and active:
+            continue
+        else:
+            flush()
+    flush()
+    return found
+
+
+def source_numbers(source: str) -> set[str]:
+    """Every number the source states, in digits or in words, normalised ("1,140" → "1140")."""
     numbers = {_normalise_number(n) for n in _NUMBER.findall(source)}
     words = set(_WORD.findall(source.lower()))
     numbers.update(str(value) for word, value in NUMBER_WORDS.items() if word in words)
+    numbers.update(str(value) for value in spelled_numbers(source))
     # Ordinals and suffixes: "14th" → 14 is already covered by the digit run.
     return numbers
+
+
+def invented_numbers(text: str, numbers: set[str]) -> list[str]:
+    """The digit numbers of `text` that are not among `numbers` (from `source_numbers`)."""
+    return [n for n in _NUMBER.findall(text) if _normalise_number(n) not in numbers]
 
 
 def _line_openers(summary: str) -> set[int]:
@@ -104,7 +173,7 @@ def find_unsupported(summary: str, source: str, allowed: str = "") -> list[Unsup
     """Numbers, dates and names in `summary` that neither `source` nor `allowed` contains."""
     source_lower = source.lower() + "\n" + allowed.lower()
     source_words = set(_WORD.findall(source_lower))
-    numbers = _source_numbers(source + "\n" + allowed)
+    numbers = source_numbers(source + "\n" + allowed)
     found: list[UnsupportedTerm] = []
     seen: set[tuple[str, str]] = set()
 

@@ -9,6 +9,7 @@ small model's guess is worse than an honest blank.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,10 @@ from .attribution import (
     tasks_stated_as_decisions,
 )
 from .chunking import split_sentences
-from .commitments import content_words
+from .commitments import commitments, content_words
+from .grounding import invented_numbers, source_numbers
 from .language import ENGLISH, Language
-from .speakers import credited_rightly, spoken_by
+from .speakers import copied, credited_rightly, spoken_by
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 
@@ -133,11 +135,12 @@ def _reads_as_sentence(text: str) -> bool:
 
 
 _COURTESY = re.compile(
-    r"^(?:thanks?|thank you|good (?:morning|afternoon|evening|luck)|hello|hi|bye|goodbye"
+    r"^(?:thanks?|thank you|(?:good )?(?:morning|afternoon|evening)|good luck|hello|hi|bye|goodbye"
     r"|danke|vielen dank|guten (?:morgen|tag)|merci|bonjour|au revoir)\b",
     re.IGNORECASE,
 )
 MIN_POINT_WORDS = 5
+KEY_POINT_COPY = 0.9  # a key point this much a transcript's words, verbatim, is a copied turn
 
 
 def _point_sentences(points: list[str]) -> list[str]:
@@ -204,6 +207,12 @@ def _restates(point: str, decisions: list[str]) -> bool:
     return bool(words) and any(
         len(words & content_words(d)) >= RESTATED_SHARE * len(words) for d in decisions
     )
+
+
+def _sentences_kept(texts: list[str], keep: Callable[[str], bool]) -> list[str]:
+    """Each text with only the sentences `keep` accepts; texts left empty go."""
+    kept = [" ".join(s for s in split_sentences(t) or [t] if keep(s)) for t in texts]
+    return [t for t in kept if t]
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -290,30 +299,38 @@ class Notes:
         return notes
 
     def grounded(self, source: str) -> Notes:
-        """Owners checked against the transcript's speakers; owners and due dates that the
-        source does not mention are blanked; every commitment the transcript makes is an action
-        item; decisions are only what was agreed."""
+        """The notes checked against the source: owners against the transcript's speakers
+        (owners and due dates it never mentions blanked), every commitment it makes listed as an
+        action item, decisions only what was agreed, and key points that neither copy a turn,
+        nor credit someone with what another said, nor state a number the source never does."""
         source_key = _key(source)
+        numbers = source_numbers(source)
         items = []
         for item in attribute_owners(self.action_items, source):
             owner = item.owner if _occurs(item.owner, source_key) else ""
             due = item.due if _occurs(item.due, source_key) else ""
-            items.append(ActionItem(owner, item.task, due))
+            if not invented_numbers(item.task, numbers):
+                items.append(ActionItem(owner, item.task, due))
         items = add_commitments(items, source)
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
-        labels = set(spoken_by(source))
-        decisions = [_without_label(d, labels) for d in self.decisions]
+        spoken = spoken_by(source)
+        decisions = [_without_label(d, set(spoken)) for d in self.decisions]
+        decisions = _sentences_kept(decisions, lambda s: not invented_numbers(s, numbers))
         decisions, items = tasks_stated_as_decisions(_unique(decisions), items, source)
         decisions = add_settled(decisions, source)
         decisions = drop_superseded(drop_restated_tasks(decisions, items, source))
+        taken = commitments(source)
         points = _unique(
-            [_as_reported(_without_label(p, labels), bool(labels)) for p in self.key_points]
+            [_as_reported(_without_label(p, set(spoken)), bool(spoken)) for p in self.key_points]
         )
-        spoken = spoken_by(source)
-        points = [
-            " ".join(s for s in split_sentences(p) or [p] if credited_rightly(s, spoken))
-            for p in points
-        ]
+        points = _sentences_kept(
+            points,
+            lambda s: (
+                credited_rightly(s, spoken, taken)
+                and not invented_numbers(s, numbers)
+                and not (spoken and copied(s, source, KEY_POINT_COPY))
+            ),
+        )
         points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]
         return Notes(points, decisions, items, said)
 

@@ -15,7 +15,7 @@ import re
 
 from . import cues
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
-from .commitments import content_words, parse
+from .commitments import Commitment, content_words, parse, same_task
 
 MAX_WORDS = 40
 MAX_SENTENCES = 2
@@ -41,10 +41,11 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
 
 
-def copied(said: str, spoken: str) -> bool:
-    """True when most of `said` is the speaker's own words, word for word."""
+def copied(said: str, spoken: str, share: float = COPY_SHARE) -> bool:
+    """True when most of `said` (at least `share` of its word trigrams) is `spoken` word for
+    word."""
     grams = _trigrams(said)
-    return bool(grams) and len(grams & _trigrams(spoken)) >= COPY_SHARE * len(grams)
+    return bool(grams) and len(grams & _trigrams(spoken)) >= share * len(grams)
 
 
 def too_long(said: str) -> bool:
@@ -160,11 +161,18 @@ _LEADING_NAMES = re.compile(
     r"[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?)*) (?=[a-zà-ÿ])"
 )
 MIN_SHARED_WORDS = 2
+_TAKES_ON = re.compile(
+    r"^(?:agreed to|will|is going to|promised to|offered to|volunteered to|is to|has to)\s+"
+)
 
 
-def credited_rightly(sentence: str, spoken: dict[str, str]) -> bool:
+def credited_rightly(
+    sentence: str, spoken: dict[str, str], taken: list[Commitment] | None = None
+) -> bool:
     """False when a sentence opens with speakers' names ("Anna hat die Texte geschrieben")
-    and one of them said none of it: a small model credits the wrong person this way.
+    and one of them said none of it, or credits them with a task someone else took on ("Carlos
+    agreed to write the RCA", which Björn was asked to do): a small model credits the wrong
+    person this way.
 
     Each named speaker's own turns must share at least two of the sentence's content words
     besides the names."""
@@ -172,7 +180,19 @@ def credited_rightly(sentence: str, spoken: dict[str, str]) -> bool:
     if not lead or not spoken:
         return True
     names = re.split(r", | and | und | et ", lead.group("names"))
-    words = content_words(sentence[lead.end() :])
+    claim = sentence[lead.end() :]
+    task = _TAKES_ON.sub("", claim)
+    for commitment in taken or []:
+        if (
+            task != claim
+            and same_task(task, commitment.task)
+            and not any(
+                name.lower() in commitment.owner.lower().split() or name == commitment.owner
+                for name in names
+            )
+        ):
+            return False
+    words = content_words(claim)
     for name in names:
         labels = [
             label
