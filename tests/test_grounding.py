@@ -37,3 +37,14 @@ def test_owner_at_line_start_is_checked():
 
 def test_sentence_openers_are_not_names():
     assert kinds("Overall, the team agreed. Launch moved to March 14.") == set()
+
+
+def test_numbers_a_source_corrects_away_are_stale_unless_the_sentence_says_so():
+    from synopsis.summarize.grounding import denied_numbers, states_corrected
+
+    source = "Use eleven hundred and forty, not the three hundred. Not 2.80, 2.90. Final."
+    denied = denied_numbers(source)
+    assert denied == {"300", "2.8"}
+    assert states_corrected("About three hundred users were affected.", denied)
+    assert not states_corrected("Affected users: 1,140, not 300.", denied)
+    assert not states_corrected("The fare moved from 2.80 to 2.90 euros.", denied)

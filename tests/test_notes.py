@@ -213,6 +213,7 @@ Anna: Die Plakate an den Haltestellen kosten 15.000 Euro, ich frage die Finanzen
 
 ESCALATION = """Adaeze: At that point we thought it was about three hundred users.
 Wen: It's one thousand one hundred and forty distinct users with failed logins.
+Nadia: Okay, so eleven hundred and forty. Let's use that number, not the three hundred.
 Nadia: Björn, please write the root cause analysis by Wednesday.
 Björn: Sure, I'll have the RCA ready by Wednesday.
 Wen: And we could delay rotations for pinned customers. But that's a bigger design question.

@@ -156,6 +156,46 @@ def source_numbers(source: str) -> set[str]:
     return numbers
 
 
+_DENIAL = re.compile(
+    r"\b(?:not|no longer|instead of|rather than|nicht|statt|pas)\s+(?:(?:the|on|am|le|la)\s+)?"
+    r"((?:[^,.;:!?]|[.,](?=\d)){1,40})",  # "not 2.80, 2.90": up to the clause's end
+    re.IGNORECASE,
+)
+
+
+def _first_number(text: str) -> str | None:
+    words = " ".join(text.split()[:3])
+    digits = _NUMBER.search(words)
+    spelled = spelled_numbers(words)
+    if digits and (not spelled or words.find(digits.group()) < 3):
+        return _normalise_number(digits.group())
+    return str(spelled[0]) if spelled else None
+
+
+def denied_numbers(source: str) -> set[str]:
+    """Numbers the source corrects away ("…, not the three hundred", "not the 13th")."""
+    found = {_first_number(m.group(1)) for m in _DENIAL.finditer(source)}
+    return {n for n in found if n}
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every number `text` states, in digits or compound words, normalised."""
+    return {_normalise_number(n) for n in _NUMBER.findall(text)} | {
+        str(v) for v in spelled_numbers(text)
+    }
+
+
+def states_corrected(sentence: str, denied: set[str]) -> bool:
+    """True when a sentence gives a number the source corrected away, without saying so."""
+    stale = numbers_in(sentence) & denied
+    return bool(stale) and not (denied_numbers(sentence) >= stale or _FROM_TO.search(sentence))
+
+
+_FROM_TO = re.compile(
+    r"\b(?:from|instead of|rather than|originally|moved|changed|corrected)\b", re.IGNORECASE
+)
+
+
 def invented_numbers(text: str, numbers: set[str]) -> list[str]:
     """The digit numbers of `text` that are not among `numbers` (from `source_numbers`)."""
     return [n for n in _NUMBER.findall(text) if _normalise_number(n) not in numbers]

@@ -24,7 +24,7 @@ from .attribution import (
 )
 from .chunking import split_sentences
 from .commitments import commitments, content_words
-from .grounding import invented_numbers, source_numbers
+from .grounding import denied_numbers, invented_numbers, source_numbers, states_corrected
 from .language import ENGLISH, Language
 from .speakers import copied, credited_rightly, spoken_by
 
@@ -209,6 +209,20 @@ def _restates(point: str, decisions: list[str]) -> bool:
     )
 
 
+# A sentence that opens like talk, not like a summary ("Ha, yeah. Björn, you took the call.").
+_CHATTER = re.compile(
+    r"^(?:ha|haha|yeah|yes|yep|okay|ok|so|well|oh|anyway|um|uh|hm+|right|hey|wow|ja|na"
+    r"|oui|bon|alors|ah)\b[,.!]?",
+    re.IGNORECASE,
+)
+
+
+def without_copies(points: list[str], source: str) -> list[str]:
+    """Key points without sentences that copy the transcript word for word: what a small model
+    gives when asked a second time."""
+    return _sentences_kept(points, lambda s: not copied(s, source, KEY_POINT_COPY))
+
+
 def _sentences_kept(texts: list[str], keep: Callable[[str], bool]) -> list[str]:
     """Each text with only the sentences `keep` accepts; texts left empty go."""
     kept = [" ".join(s for s in split_sentences(t) or [t] if keep(s)) for t in texts]
@@ -304,7 +318,7 @@ class Notes:
         action item, decisions only what was agreed, and key points that neither copy a turn,
         nor credit someone with what another said, nor state a number the source never does."""
         source_key = _key(source)
-        numbers = source_numbers(source)
+        numbers, corrected = source_numbers(source), denied_numbers(source)
         items = []
         for item in attribute_owners(self.action_items, source):
             owner = item.owner if _occurs(item.owner, source_key) else ""
@@ -328,7 +342,8 @@ class Notes:
             lambda s: (
                 credited_rightly(s, spoken, taken)
                 and not invented_numbers(s, numbers)
-                and not (spoken and copied(s, source, KEY_POINT_COPY))
+                and not states_corrected(s, corrected)
+                and not (spoken and _CHATTER.match(s))
             ),
         )
         points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]

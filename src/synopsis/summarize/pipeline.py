@@ -39,7 +39,14 @@ from .extractive import extract
 from .grounding import find_unsupported
 from .language import detect as detect_language
 from .language import resolve as summary_language
-from .notes import FACTS_SCHEMA, POINTS_SCHEMA, SAID_SCHEMA, SPEAKERS_SCHEMA, Notes
+from .notes import (
+    FACTS_SCHEMA,
+    POINTS_SCHEMA,
+    SAID_SCHEMA,
+    SPEAKERS_SCHEMA,
+    Notes,
+    without_copies,
+)
 from .result import Summary
 from .speakers import entry as speaker_entry
 from .speakers import (
@@ -345,7 +352,10 @@ class MapReduce:
                     POINTS_SCHEMA,
                     styles.OUTPUT_TOKENS["points"],
                 )
-                notes = Notes.merge([notes, Notes.from_data(points=again)])
+                again_notes = Notes.from_data(points=again)
+                if has_speaker_turns(chunk):
+                    again_notes.key_points = without_copies(again_notes.key_points, chunk)
+                notes = Notes.merge([notes, again_notes])
             return notes
 
         return job

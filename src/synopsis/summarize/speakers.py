@@ -162,7 +162,8 @@ _LEADING_NAMES = re.compile(
 )
 MIN_SHARED_WORDS = 2
 _TAKES_ON = re.compile(
-    r"^(?:agreed to|will|is going to|promised to|offered to|volunteered to|is to|has to)\s+"
+    r"^(?:from (?:the )?[a-z]+ )?(?:agreed to|will|is going to|promised to|offered to"
+    r"|volunteered to|is to|has to)\s+"
 )
 
 
