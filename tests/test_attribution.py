@@ -390,3 +390,24 @@ Henrik: No, I'm going to stop you there. We sign for one year only."""
         ("Élodie", "Envoie le communiqué d'ici jeudi"),
     ]
     assert [c.task for c in commitments(source)] == ["Export the route data by Monday."]
+
+
+def test_a_proposal_turned_down_is_a_decision_with_its_reason_in_the_summary_language():
+    from synopsis.summarize.attribution import rejected_proposals
+    from synopsis.summarize.language import LANGUAGES
+
+    source = """Mateus: So I'd like to propose that we hire an agency nurse for the Saturdays.
+Dr Okafor: I understand, Mateus, but the agency rate is three times what we pay. No agency.
+Anna: Ich hätte noch einen Vorschlag: ein Gratismonat für alle Neukunden.
+Jonas: Hm, nein. Ein Gratismonat für alle kostet uns zu viel Geld.
+Lena: I think we should go weekly.
+Ann: Sounds good, weekly it is."""
+    assert rejected_proposals(source) == [
+        "Dr Okafor turned down the proposal by Mateus: The agency rate is three times what we pay.",
+        "Jonas turned down the proposal by Anna: Ein Gratismonat für alle kostet uns zu viel Geld.",
+    ]
+    german = rejected_proposals(source, LANGUAGES["de"])[1]
+    assert (
+        german
+        == "Jonas lehnte den Vorschlag von Anna ab: Ein Gratismonat für alle kostet uns zu viel Geld."
+    )

@@ -26,6 +26,7 @@ from .commitments import (
     same_task,
 )
 from .commitments import content_words as _content
+from .language import ENGLISH, Language
 
 if TYPE_CHECKING:
     from .notes import ActionItem
@@ -352,13 +353,67 @@ def settled_statements(source: str) -> list[str]:
     return found
 
 
-def add_settled(decisions: list[str], source: str) -> list[str]:
-    """The model's decisions plus every settled statement of the source they do not cover, in
-    the order the source says them (so a later correction still wins in `drop_superseded`)."""
+MIN_REASON_WORDS = 3
+
+
+_CONCESSION = re.compile(
+    r"^(?:i (?:understand|get|see|hear|love|like)\b[^,]*,\s*(?:[A-ZÀ-Þ][\w-]+,\s*)?but\s+)",
+    re.IGNORECASE,
+)
+_SPEAKER_CENTRIC = re.compile(r"^(?:I|I'm|I’m|I'll)\b")
+
+
+def rejected_proposals(source: str, language: Language = ENGLISH) -> list[str]:
+    """Proposals turned down within the next two turns, as decisions with the reason given
+    ("Dr Okafor turned down the proposal by Mateus: the agency rate is about three times what
+    we pay"). A rejected idea is a decision a reader needs, and small models list it as agreed."""
+    turns = [(speaker, said) for speaker, said in _turn_sentences(source) if speaker]
+    found = []
+    for index, (proposer, said) in enumerate(turns):
+        if not any(cues.PROPOSES.search(s) or cues.PROPOSING.search(s) for s in said):
+            continue
+        for replier, reply in turns[index + 1 : index + 3]:
+            if replier == proposer or not reply or not cues.REJECTS.search(". ".join(reply[:2])):
+                continue
+            reasons = [
+                _CONCESSION.sub("", cues.REJECTS.sub("", s).strip(" ,.")).strip()
+                for s in reply
+                if not s.rstrip().endswith("?")
+            ]
+            reason = next(
+                (
+                    r
+                    for r in reasons
+                    if len(_content(r)) >= MIN_REASON_WORDS and not _SPEAKER_CENTRIC.match(r)
+                ),
+                "",
+            )
+            if reason:
+                reason = reason[:1].upper() + reason[1:]
+                found.append(language.rejected.format(who=replier, by=proposer, why=reason) + ".")
+            break
+    return found
+
+
+def _turn_sentences(source: str) -> list[tuple[str, list[str]]]:
+    turns: list[tuple[str, list[str]]] = []
+    last = None
+    for number, speaker, sentence in labelled_sentences(source):
+        if number != last:
+            turns.append((speaker, []))
+            last = number
+        turns[-1][1].append(sentence.rstrip("."))
+    return turns
+
+
+def add_settled(decisions: list[str], source: str, language: Language = ENGLISH) -> list[str]:
+    """The model's decisions plus every settled statement and rejected proposal of the source
+    they do not cover, in the order the source says them (so a later correction still wins in
+    `drop_superseded`)."""
     sentences = [sentence for _, _, sentence in labelled_sentences(source)]
     missing = [
         statement
-        for statement in settled_statements(source)
+        for statement in [*settled_statements(source), *rejected_proposals(source, language)]
         if not any(same_task(statement, decision) for decision in decisions)
     ]
     if not missing:

@@ -67,6 +67,26 @@ PROPOSING = _words(*_PROPOSING)
 # An idea floated or hedged: a decision or task only if someone else then agrees.
 PROPOSAL = _words(*_PROPOSING, *_HEDGING)
 
+# A proposal put forward in so many words ("I'd like to propose that we hire …").
+PROPOSES = _words(
+    r"propos\w*",
+    r"suggest\w*",
+    r"i'd like to",
+    r"vorschlag",
+    r"schlage vor",
+    r"proposition",
+    r"propose",
+    r"je suggère",
+)
+
+# A reply that turns a proposal down.
+REJECTS = re.compile(
+    r"(?:^|[,.]\s*)(?:but )?no\b(?![- ](?:one|doubt|problem))|my answer is no|proposal rejected"
+    r"|not going to approve|i won't approve|i don't want to do that|we(?:'re| are) not doing"
+    r"|\bnein\b|das machen wir nicht|(?:^|[,.]\s*)non\b|pas question|on ne (?:va|fait) pas",
+    re.IGNORECASE,
+)
+
 # An idea put off in the same breath or the reply ("but that's a bigger design question, I'm not
 # signing up for it now"): not taken up, whatever agreement words follow.
 DEFERRED = _words(

@@ -31,6 +31,8 @@ class Language:
     colon: str = ":"  # French puts a space before it
     # How a "who said what" entry may begin, in this language (the prompt's examples).
     entry_verbs: str = "Reported, Proposed, Agreed or Will"
+    # A proposal that was turned down, as a decision: who, whose proposal, and the reason given.
+    rejected: str = "{who} turned down the proposal by {by}: {why}"
 
     def heading(self, title: str) -> str:
         return f"{title}{self.colon}"
@@ -44,26 +46,32 @@ LANGUAGES: dict[str, Language] = {
     "de": Language(
         "de", "German", "Kernpunkte", "Entscheidungen", "Aufgaben", "Wer hat was gesagt",
         "Nicht zugewiesen", "bis", ":", "Berichtete, Schlug vor, Stimmte zu oder Wird",
+        "{who} lehnte den Vorschlag von {by} ab: {why}",
     ),
     "fr": Language(
         "fr", "French", "Points clés", "Décisions", "Actions", "Qui a dit quoi",
         "Non attribué", "échéance", " :", "A signalé, A proposé, A accepté ou Va",
+        "{who} a rejeté la proposition de {by} : {why}",
     ),
     "es": Language(
         "es", "Spanish", "Puntos clave", "Decisiones", "Tareas", "Quién dijo qué",
         "Sin asignar", "fecha límite", ":", "Informó, Propuso, Aceptó o Va a",
+        "{who} rechazó la propuesta de {by}: {why}",
     ),
     "it": Language(
         "it", "Italian", "Punti chiave", "Decisioni", "Azioni", "Chi ha detto cosa",
         "Non assegnato", "scadenza", ":", "Ha riferito, Ha proposto, Ha accettato o Farà",
+        "{who} ha respinto la proposta di {by}: {why}",
     ),
     "nl": Language(
         "nl", "Dutch", "Belangrijkste punten", "Besluiten", "Actiepunten", "Wie zei wat",
         "Niet toegewezen", "uiterlijk", ":", "Meldde, Stelde voor, Ging akkoord of Gaat",
+        "{who} wees het voorstel van {by} af: {why}",
     ),
     "pt": Language(
         "pt", "Portuguese", "Pontos principais", "Decisões", "Tarefas", "Quem disse o quê",
         "Sem responsável", "prazo", ":", "Relatou, Propôs, Concordou ou Vai",
+        "{who} rejeitou a proposta de {by}: {why}",
     ),
 }  # fmt: skip
 

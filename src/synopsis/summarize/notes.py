@@ -312,7 +312,7 @@ class Notes:
                     notes.said.setdefault(speaker, []).append(said)
         return notes
 
-    def grounded(self, source: str) -> Notes:
+    def grounded(self, source: str, language: Language = ENGLISH) -> Notes:
         """The notes checked against the source: owners against the transcript's speakers
         (owners and due dates it never mentions blanked), every commitment it makes listed as an
         action item, decisions only what was agreed, and key points that neither copy a turn,
@@ -331,8 +331,9 @@ class Notes:
         decisions = [_without_label(d, set(spoken)) for d in self.decisions]
         decisions = _sentences_kept(decisions, lambda s: not invented_numbers(s, numbers))
         decisions, items = tasks_stated_as_decisions(_unique(decisions), items, source)
-        decisions = add_settled(decisions, source)
-        decisions = drop_superseded(drop_restated_tasks(decisions, items, source))
+        # The model's decisions are checked; what the source settles in so many words is added.
+        decisions = drop_restated_tasks(decisions, items, source)
+        decisions = drop_superseded(add_settled(decisions, source, language))
         taken = commitments(source)
         points = _unique(
             [_as_reported(_without_label(p, set(spoken)), bool(spoken)) for p in self.key_points]

@@ -36,7 +36,13 @@ from .attribution import drop_superseded
 from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns, split_sentences
 from .extractive import extract
-from .grounding import find_unsupported
+from .grounding import (
+    denied_numbers,
+    find_unsupported,
+    invented_numbers,
+    source_numbers,
+    states_corrected,
+)
 from .language import detect as detect_language
 from .language import resolve as summary_language
 from .notes import (
@@ -249,7 +255,7 @@ class MapReduce:
         if request.from_notes or len(chunks) > 1:
             parts = self._fan_out("map", self._map_jobs(text, chunks, request, source, budget))
             timings["map"] = time.perf_counter() - started
-            notes = Notes.merge(parts).grounded(text)
+            notes = Notes.merge(parts).grounded(text, source.language)
             limit = KEY_POINT_LIMIT if request.from_notes else None
             notes = self._condense(notes, source, room, limit)
             if request.style == "conversational":
@@ -447,7 +453,9 @@ class MapReduce:
             notes.decisions,
             notes.action_items,
             {
-                speaker: [trim(_checked_entry(entry, spoken.get(speaker, ""), speaker), speaker)]
+                speaker: [
+                    trim(_checked_entry(entry, spoken.get(speaker, ""), speaker, text), speaker)
+                ]
                 for speaker, entry in said.items()
             },
         )
@@ -468,13 +476,20 @@ class MapReduce:
         return job
 
 
-def _checked_entry(entry: str, turns: str, speaker: str) -> str:
-    """A speaker's entry with their tasks still open, only the proposals they made, and a
-    figure they corrected later given only as corrected."""
+def _checked_entry(entry: str, turns: str, speaker: str, source: str) -> str:
+    """A speaker's entry with their tasks still open, only the proposals they made, a figure
+    they corrected later given only as corrected, and no number the source never states or
+    corrects away."""
     if not turns:
         return entry
     entry = own_proposals(keep_tasks_open(entry, turns, speaker), turns)
-    return " ".join(drop_superseded(split_sentences(entry)))
+    numbers, corrected = source_numbers(source), denied_numbers(source)
+    sentences = [
+        s
+        for s in drop_superseded(split_sentences(entry))
+        if not invented_numbers(s, numbers) and not states_corrected(s, corrected)
+    ]
+    return " ".join(sentences)
 
 
 def _pack(items: list[str], budget: int, count: Callable[[str], int]) -> list[list[str]]:
