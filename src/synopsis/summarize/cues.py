@@ -117,6 +117,7 @@ STATUS = _words(
     r"as always",
     r"i'm told",
     r"still",  # "the form still asks about …": how things are
+    r"(?:someone|somebody) (?:needs|has) to",  # a task nobody has taken yet
     r"though",  # "the texting system costs extra, though": a remark
     r"nothing (?:for anyone|anyone needs|you need|we need|to do)",
     r"no action needed",

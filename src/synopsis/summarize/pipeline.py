@@ -353,18 +353,29 @@ class MapReduce:
             )
             notes = Notes.from_data(points=points)
             if len(notes.key_points) < MIN_KEY_POINTS and len(chunk.split()) >= AGAIN_WORDS:
-                again = self._data(
-                    styles.points_again_messages(chunk, source, note),
-                    POINTS_SCHEMA,
-                    styles.OUTPUT_TOKENS["points"],
-                )
-                again_notes = Notes.from_data(points=again)
-                if has_speaker_turns(chunk):
-                    again_notes.key_points = without_copies(again_notes.key_points, chunk)
-                notes = Notes.merge([notes, again_notes])
+                notes = Notes.merge([notes, self._points_by_halves(chunk, source)])
             return notes
 
         return job
+
+    def _points_by_halves(self, chunk: str, source: styles.Source) -> Notes:
+        """Key points asked again of each half of a chunk that gave too few: a small model that
+        loses its way in a whole meeting (one template point, or turns copied) does better on
+        half of it. Sentences copied from a transcript word for word are left out."""
+        count = self.backend.count_tokens
+        halves = chunk_text(chunk, count(chunk) // 2 + MIN_CHUNK_TOKENS // 4, count)[:2]
+        found = []
+        for i, half in enumerate(halves, 1):
+            data = self._data(
+                styles.points_messages(half, source, styles.part_note(i, len(halves), source)),
+                POINTS_SCHEMA,
+                styles.OUTPUT_TOKENS["points"],
+            )
+            points = Notes.from_data(points=data)
+            if has_speaker_turns(half):
+                points.key_points = without_copies(points.key_points, half)
+            found.append(points)
+        return Notes.merge(found)
 
     def _facts_job(self, messages: list[Message]) -> Callable[[], Notes]:
         def job() -> Notes:

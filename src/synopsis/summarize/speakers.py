@@ -145,12 +145,7 @@ def own_proposals(said: str, turns: str) -> str:
 
     A chair who confirms "Siobhan's proposal stands" did not propose it, and someone who reports
     that the autoclave works proposed nothing; a small model writes "Proposed …" for both."""
-    turns = turns.replace("’", "'")
-    proposes = bool(cues.PROPOSING.search(turns)) or any(
-        _OWN_PROPOSAL.search(sentence) and "'s proposal" not in sentence
-        for sentence in split_sentences(turns)
-    )
-    if proposes:
+    if _proposes(turns):
         return said
     kept = [s for s in split_sentences(said) if not _PROPOSED.search(s)]
     return " ".join(kept)
@@ -184,13 +179,9 @@ def credited_rightly(
     claim = sentence[lead.end() :]
     task = _TAKES_ON.sub("", claim)
     for commitment in taken or []:
-        if (
-            task != claim
-            and same_task(task, commitment.task)
-            and not any(
-                name.lower() in commitment.owner.lower().split() or name == commitment.owner
-                for name in names
-            )
+        if same_task(task, commitment.task) and not any(
+            name.lower() in commitment.owner.lower().split() or name == commitment.owner
+            for name in names
         ):
             return False
     words = content_words(claim)
@@ -202,9 +193,23 @@ def credited_rightly(
         ]
         if not labels:
             continue  # not a speaker: nothing to check against
-        if all(len(words & content_words(spoken[label])) < MIN_SHARED_WORDS for label in labels):
+        turns = " ".join(spoken[label] for label in labels)
+        if len(words & content_words(turns)) < MIN_SHARED_WORDS:
             return False
+        if _CLAIMS_PROPOSAL.match(claim) and not _proposes(turns):
+            return False  # "Speaker A suggested a weekly show": A proposed nothing
     return True
+
+
+_CLAIMS_PROPOSAL = re.compile(r"(?:proposed|proposes|suggested|suggests|recommended)\b", re.I)
+
+
+def _proposes(turns: str) -> bool:
+    turns = turns.replace("’", "'")
+    return bool(cues.PROPOSING.search(turns)) or any(
+        _OWN_PROPOSAL.search(sentence) and "'s proposal" not in sentence
+        for sentence in split_sentences(turns)
+    )
 
 
 def trim(said: str, speaker: str = "") -> str:

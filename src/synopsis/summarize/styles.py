@@ -34,12 +34,6 @@ its topic: what was found, concluded or chosen and why, with its numbers and dat
 describe the conversation: no key point begins with people's names or says that someone \
 discussed or talked about something. Keep names, numbers and dates exactly as written."""
 
-# Asked when the first answer kept fewer than three usable points: a differently shaped request,
-# because greedy decoding gives the same answer to the same one.
-POINTS_AGAIN = """List the five most important facts of the {source} above as JSON: a list \
-"key_points" of short sentences, one topic each, with their numbers, dates and names. State each \
-fact itself, not that someone talked about it."""
-
 FACTS = """List the decisions and the action items of the {source} above as JSON.
 
 - decisions: only what the participants explicitly agreed on, approved or settled, each as one \
@@ -172,10 +166,6 @@ def points_messages(text: str, source: Source, part: str = "") -> list[Message]:
     return _messages(text, source.label, part + POINTS.format(source=source.kind), source)
 
 
-def points_again_messages(text: str, source: Source, part: str = "") -> list[Message]:
-    return _messages(text, source.label, part + POINTS_AGAIN.format(source=source.kind), source)
-
-
 def facts_messages(text: str, source: Source, part: str = "") -> list[Message]:
     hint = ' A label such as "Speaker A" counts as a name.' if "Speaker " in text else ""
     instruction = part + FACTS.format(source=source.kind, label_hint=hint)
@@ -230,7 +220,7 @@ def final_messages(
 
 def instruction_overhead(request: StyleRequest) -> str:
     """The longest fixed text any call adds around a chunk, for budgeting chunk sizes."""
-    candidates = [POINTS, POINTS_AGAIN, FACTS, SPEAKERS, CONDENSE, FINAL.get(request.style, "")]
+    candidates = [POINTS, FACTS, SPEAKERS, CONDENSE, FINAL.get(request.style, "")]
     extra = (request.prompt or "") + (
         json.dumps(request.schema, indent=1) if request.schema else ""
     )
@@ -244,7 +234,6 @@ def prompt_vocabulary(request: StyleRequest) -> str:
         [
             SYSTEM,
             POINTS,
-            POINTS_AGAIN,
             FACTS,
             SPEAKERS,
             SPEAKER,
