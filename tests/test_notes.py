@@ -237,3 +237,19 @@ def test_notes_drop_invented_numbers_copied_turns_and_tasks_credited_to_another(
         ("Björn", "Write the root cause analysis by Wednesday.", "Wednesday"),
         ("Carlos", "Reply to Ms. Lindgren this morning.", "this morning"),
     ]
+
+
+def test_a_key_point_crediting_a_speaker_with_anothers_proposal_or_task_goes():
+    source = """Speaker B: I think we should go weekly, people keep asking for episodes.
+Speaker A: I love the enthusiasm, but no. We stay fortnightly and make each episode good.
+Speaker A: I'll put the link to the sign-up form in the show notes."""
+    notes = Notes(
+        key_points=[
+            "Speaker A suggested a weekly schedule for the episodes.",
+            "Speaker B suggested going weekly because people keep asking for episodes.",
+            "Speaker B put the link to the sign-up form in the show notes.",
+        ]
+    ).grounded(source)
+    assert notes.key_points == [
+        "Speaker B suggested going weekly because people keep asking for episodes."
+    ]

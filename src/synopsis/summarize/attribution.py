@@ -437,7 +437,9 @@ _DEADLINE = re.compile(
     rf"(?:(?:next|this|the|nächsten|le|la|am)\s+)?(?:{_WEEKDAY}|\d|end\b|ende\b|fin\b)",
     re.IGNORECASE,
 )
-_PERSON_TASK = re.compile(r"^(?P<name>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?) (?P<rest>[a-zà-ÿ].+)$")
+_PERSON_TASK = re.compile(
+    r"^(?P<name>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ0-9][\w'-]*)?) (?P<rest>[a-zà-ÿ].+)$"
+)
 _WILL = re.compile(r"^(?:will|is going to|is to|'ll)\s+", re.IGNORECASE)
 
 

@@ -152,8 +152,8 @@ def own_proposals(said: str, turns: str) -> str:
 
 
 _LEADING_NAMES = re.compile(
-    r"^(?P<names>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?(?:(?:, | and | und | et )"
-    r"[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?)*) (?=[a-zà-ÿ])"
+    r"^(?P<names>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ0-9][\w'-]*)?(?:(?:, | and | und | et )"
+    r"[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ0-9][\w'-]*)?)*) (?=[a-zà-ÿ])"  # "Speaker A and Dr Okafor"
 )
 MIN_SHARED_WORDS = 2
 _TAKES_ON = re.compile(
