@@ -253,3 +253,12 @@ Speaker A: I'll put the link to the sign-up form in the show notes."""
     assert notes.key_points == [
         "Speaker B suggested going weekly because people keep asking for episodes."
     ]
+
+
+def test_an_unfinished_last_sentence_goes_from_points_and_entries():
+    notes = Notes.from_data(
+        points={"key_points": ["The outage lasted seven hours. Wen adds an alert to the VPN, a"]},
+        speakers={"speakers": [{"speaker": "Henrik", "said": "Reported forty vans. Will ask a"}]},
+    )
+    assert notes.key_points == ["The outage lasted seven hours."]
+    assert notes.said == {"Henrik": ["Reported forty vans."]}

@@ -49,7 +49,7 @@ _VERBS = frozenset(
 _ENGLISH = frozenset(
     "the a an and of to is are was were in on for with will we it this that by from".split()
 )
-_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|'(?:s|re|ll|d|ve)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|'(?:s|re|ll|d|ve)")  # any script: "Lucía"
 MIN_FRAGMENT_WORDS = 4
 
 

@@ -49,7 +49,7 @@ def is_heading(line: str) -> bool:
     if _HEADING.match(line):
         return True
     stripped = clean(line)
-    return stripped.endswith(":") and len(stripped.split()) <= 4
+    return stripped.endswith(":") and len(stripped.rstrip(" :").split()) <= 4  # "Qui a dit quoi :"
 
 
 def lines(summary: str) -> list[Line]:

@@ -143,6 +143,27 @@ MIN_POINT_WORDS = 5
 KEY_POINT_COPY = 0.9  # a key point this much a transcript's words, verbatim, is a copied turn
 
 
+_DANGLING = frozenset(
+    "a an the and or but to of for with from by that which who his her their our my your its "
+    "than".split()
+)
+
+
+def finished(text: str) -> str:
+    """`text` without an unfinished last sentence: a small model sometimes stops mid-sentence
+    ("… and ask a") without reaching the grammar's length bound. A single sentence that dangles
+    goes whole."""
+    parts = split_sentences(text) or [text]
+    last = parts[-1].rstrip()
+    words = last.split()
+    unpunctuated = last[-1:] not in ".!?"
+    if (len(parts) > 1 and unpunctuated) or (
+        unpunctuated and words and words[-1].lower().strip(",;:") in _DANGLING
+    ):
+        parts = parts[:-1]
+    return " ".join(parts)
+
+
 def _point_sentences(points: list[str]) -> list[str]:
     """Key points with every sentence said once: a small model that loops repeats sentences
     within a point and across points. Courtesies ("Thank you all, and good luck") and scraps of
@@ -151,10 +172,7 @@ def _point_sentences(points: list[str]) -> list[str]:
     kept = []
     for point in points:
         sentences = []
-        parts = split_sentences(point) or [point]
-        if len(parts) > 1 and parts[-1].rstrip()[-1:] not in ".!?":
-            parts = parts[:-1]  # the model stopped mid-sentence after whole ones
-        for sentence in parts:
+        for sentence in split_sentences(finished(point)):
             key = _key(sentence)
             if key in seen or _COURTESY.match(sentence):
                 continue
@@ -306,7 +324,7 @@ class Notes:
             for entry in speakers.get("speakers", []):
                 speaker, said = (
                     str(entry.get("speaker", "")).strip(),
-                    _tidy(entry.get("said", ""), _SAID),
+                    finished(_tidy(entry.get("said", ""), _SAID)),
                 )
                 if speaker and said:
                     notes.said.setdefault(speaker, []).append(said)

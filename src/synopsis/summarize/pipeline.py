@@ -51,6 +51,7 @@ from .notes import (
     SAID_SCHEMA,
     SPEAKERS_SCHEMA,
     Notes,
+    finished,
     without_copies,
 )
 from .result import Summary
@@ -418,7 +419,7 @@ class MapReduce:
         """
         messages = styles.speaker_messages(speaker, without_filler(material), source)
         data = self._data(messages, SAID_SCHEMA, styles.OUTPUT_TOKENS["speaker"])
-        return speaker_entry(speaker, " ".join(str(data["said"]).split()))
+        return speaker_entry(speaker, finished(" ".join(str(data["said"]).split())))
 
     def _speakers_from_turns(self, text: str, source: styles.Source) -> Notes | None:
         """Who said what, one call per speaker on their own turns, when every speaker's turns
@@ -482,7 +483,7 @@ class MapReduce:
                 POINTS_SCHEMA,
                 styles.OUTPUT_TOKENS["condense"],
             )
-            return [str(p) for p in data["key_points"]][:limit]
+            return Notes.from_data(points=data).key_points[:limit]
 
         return job
 
