@@ -408,3 +408,15 @@ Ann: Sounds good, weekly it is."""
     ]
     german = rejected_proposals(source, LANGUAGES["de"])[1]
     assert german.startswith("Jonas lehnte den Vorschlag von Anna ab: Ein Gratismonat")
+
+
+def test_a_ruling_said_twice_is_one_decision_and_putting_off_is_none():
+    from synopsis.summarize.attribution import settled_statements
+
+    source = """Ann: Let's keep an eye on it and come back when we know more.
+Ben: We stay on weekly releases. Not 2.80, 2.90.
+Ann: Let's keep an eye on it and come back when we know more.
+Ben: We stay on weekly releases."""
+    assert settled_statements(source) == ["We stay on weekly releases."]
+    items = [ActionItem("Ben", "We talked about the loop already"), ActionItem("Ann", "The plan")]
+    assert add_commitments(items, source) == []

@@ -199,7 +199,9 @@ def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
     rest = [
         item
         for i, item in enumerate(items)
-        if i not in used and not cues.first_person_singular(item.task)  # a copied "I will …"
+        if i not in used
+        and not cues.first_person_singular(item.task)  # a copied "I will …"
+        and cues.starts_like_a_task(item.task)  # not "We talked about …"
     ]
     return merged + [item for item in rest if _taken_up(item, sentences)]
 
@@ -346,11 +348,13 @@ def settled_statements(source: str) -> list[str]:
         else:
             continue
         statement = statement.strip().rstrip(",;:")
-        if len(_content(statement)) >= MIN_RULING_WORDS and not cues.first_person_singular(
-            statement
+        if (
+            len([w for w in _content(statement) if not w.isdigit()]) >= MIN_RULING_WORDS
+            and not cues.first_person_singular(statement)
+            and not cues.DEFERRED.search(sentence)  # "let's keep an eye on it and come back"
         ):
             found.append(statement[:1].upper() + statement[1:].rstrip(".") + ".")
-    return found
+    return list(dict.fromkeys(found))  # a ruling repeated is one decision
 
 
 MIN_REASON_WORDS = 3

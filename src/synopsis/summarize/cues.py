@@ -96,6 +96,9 @@ DEFERRED = _words(
     r"(?:some )?other time",
     r"let's (?:leave|park) (?:that|it)",
     r"(?:maybe|perhaps) (?:one day|later|next year)",
+    r"keep an eye on",
+    r"come back (?:to (?:it|this|that)|when|later)",
+    r"wait and see",
     r"nicht jetzt",
     r"später",
     r"pas maintenant",
@@ -113,6 +116,8 @@ STATUS = _words(
     r"working fine",
     r"works fine",
     r"no change",
+    r"nothing new",
+    r"nothing was decided",
     r"same as always",
     r"as always",
     r"i'm told",
@@ -200,3 +205,19 @@ STOPWORDS = frozenset(
         "le la les un une des et ou de du au aux en pour sur avec est sont nous je tu il elle"
     ).split()
 )
+
+
+# Words a task cannot start with (it starts with its verb): "We talked about …", "The old plan …".
+NOT_TASK_START = _words(
+    r"the", r"a", r"an", r"we", r"i", r"it", r"this", r"that", r"there", r"these", r"those",
+    r"in", r"on", r"at", r"for", r"of", r"our", r"my", r"your", r"their", r"his", r"her",
+    r"they", r"he", r"she", r"you", r"der", r"die", r"das", r"wir", r"ich", r"es", r"ein",
+    r"eine", r"im", r"le", r"la", r"les", r"un", r"une", r"nous", r"je", r"il", r"elle",
+    r"on", r"dans",
+)  # fmt: skip
+
+
+def starts_like_a_task(task: str) -> bool:
+    """False for a task that opens with an article, pronoun or preposition: a copied remark."""
+    first = task.split()[0] if task.split() else ""
+    return bool(first) and not NOT_TASK_START.fullmatch(first.strip(",.:;"))
