@@ -245,6 +245,8 @@ def _unsettled(
     _, _, sentence = sentences[index]
     if cues.SETTLED.search(sentence):
         return False
+    if cues.DEFERRED.search(sentence):
+        return True  # "I might have time on Wednesday, maybe": put off, not taken on
     question = sentence.rstrip().endswith("?")
     if question and requests_count and _REQUEST.search(sentence):
         question = False

@@ -97,6 +97,8 @@ DEFERRED = _words(
     r"let's (?:leave|park) (?:that|it)",
     r"(?:maybe|perhaps) (?:one day|later|next year)",
     r"keep an eye on",
+    r"i might",
+    r"maybe[.!]?$",
     r"come back (?:to (?:it|this|that)|when|later)",
     r"wait and see",
     r"nicht jetzt",
@@ -117,6 +119,8 @@ STATUS = _words(
     r"works fine",
     r"no change",
     r"nothing new",
+    r"would (?:cost|mean|take|need)",  # a consideration, not a choice
+    r"died with",
     r"nothing was decided",
     r"same as always",
     r"as always",

@@ -229,7 +229,7 @@ def _restates(point: str, decisions: list[str]) -> bool:
 
 # A sentence that opens like talk, not like a summary ("Ha, yeah. Björn, you took the call.").
 _CHATTER = re.compile(
-    r"^(?:ha|haha|yeah|yes|yep|okay|ok|so|well|oh|anyway|um|uh|hm+|right|hey|wow|ja|na"
+    r"^(?:ha|haha|yeah|yes|yep|okay|ok|so|well|oh|anyway|um|uh|hm+|right|hey|wow|just|ja|na"
     r"|oui|bon|alors|ah)\b[,.!]?",
     re.IGNORECASE,
 )
