@@ -262,3 +262,18 @@ def test_an_unfinished_last_sentence_goes_from_points_and_entries():
     )
     assert notes.key_points == ["The outage lasted seven hours."]
     assert notes.said == {"Henrik": ["Reported forty vans."]}
+
+
+def test_a_key_point_giving_one_speakers_words_to_another_goes():
+    source = """Mireille: The district office asked me about the lost property office, opinions split.
+Rahul: Could someone send me the old notes on the hospital shuttle? I can't find them."""
+    notes = Notes(
+        key_points=[
+            "Rahul notes that the district office asked about the lost property office.",
+            "Mireille notes that the district office asked about the lost property office.",
+            "Rahul asks who owns the shuttle,",
+        ]
+    ).grounded(source)
+    assert notes.key_points == [
+        "Mireille notes that the district office asked about the lost property office."
+    ]

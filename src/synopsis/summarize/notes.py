@@ -158,7 +158,9 @@ def finished(text: str) -> str:
     words = last.split()
     unpunctuated = last[-1:] not in ".!?"
     if (len(parts) > 1 and unpunctuated) or (
-        unpunctuated and words and words[-1].lower().strip(",;:") in _DANGLING
+        unpunctuated
+        and words
+        and (last[-1:] in ",;:" or words[-1].lower().strip(",;:") in _DANGLING)
     ):
         parts = parts[:-1]
     return " ".join(parts)

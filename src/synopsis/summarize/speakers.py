@@ -198,7 +198,40 @@ def credited_rightly(
             return False
         if _CLAIMS_PROPOSAL.match(claim) and not _proposes(turns):
             return False  # "Speaker A suggested a weekly show": A proposed nothing
+    said = _CLAIMS_SAYING.match(claim)
+    if said:  # "Rahul notes that …": the words must be Rahul's, not another speaker's
+        content = content_words(claim[said.end() :])
+        share = _best_shares(content, spoken)
+        named = max((v for k, v in share.items() if _named(k, names)), default=0.0)
+        others = max((v for k, v in share.items() if not _named(k, names)), default=0.0)
+        if others >= SAID_OVERLAP > named:
+            return False
     return True
+
+
+_CLAIMS_SAYING = re.compile(
+    r"(?:notes|noted|says|said|reports|reported|mentions|mentioned|explains|explained|asks|asked"
+    r"|points out|pointed out)(?: that)?\s+",
+    re.IGNORECASE,
+)
+SAID_OVERLAP = 0.6
+
+
+def _named(label: str, names: list[str]) -> bool:
+    return any(n.lower() == label.lower() or n.lower() in label.lower().split() for n in names)
+
+
+def _best_shares(words: set[str], spoken: dict[str, str]) -> dict[str, float]:
+    """Per speaker, the largest share of `words` that one of their sentences contains."""
+    if not words:
+        return {}
+    return {
+        label: max(
+            (len(words & content_words(s)) / len(words) for s in split_sentences(turns)),
+            default=0.0,
+        )
+        for label, turns in spoken.items()
+    }
 
 
 _CLAIMS_PROPOSAL = re.compile(r"(?:proposed|proposes|suggested|suggests|recommended)\b", re.I)
