@@ -9,7 +9,7 @@ that summary is evaluated the same way.
 
     python benches/quality.py [--cases a,b] [--styles bullets,paragraph] [--models default,fast]
         [--skip-long] [--no-baseline] [--judge-model NAME] [--out docs/quality.md] [--json FILE]
-        [--resume FILE] [--report-only] [--cache DIR]
+        [--resume FILE] [--report-only] [--cache DIR] [--skip case:style,...]
 
 With --cache DIR, model completions are stored and replayed for prompts seen before (see
 completion_cache.py): a change to the deterministic steps re-runs in minutes, and the time a
@@ -597,6 +597,13 @@ def main() -> None:
         help="with --resume: write the report from the earlier rows, run nothing",
     )
     parser.add_argument(
+        "--skip",
+        type=_list,
+        default=[],
+        help="runs to leave out, as case:style (comma-separated); the report lists them as not "
+        "measured",
+    )
+    parser.add_argument(
         "--cache",
         type=Path,
         default=None,
@@ -673,6 +680,8 @@ def main() -> None:
     try:
         for i, (name, style, model) in enumerate(plan, 1):
             if (name, style, model) in already or args.report_only:
+                continue
+            if f"{name}:{style}" in args.skip:
                 continue
             case = by_name[name]
             if CACHE is not None:
