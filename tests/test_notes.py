@@ -1,4 +1,4 @@
-from synopsis.summarize.notes import Notes
+from synopsis.summarize.notes import ActionItem, Notes
 from synopsis.summarize.speakers import copied, entry, needs_condensing, spoken_by, trim
 
 SOURCE = "Dana: Priya, please send the invites by Friday. Marcus: I will fix the page."
@@ -276,4 +276,19 @@ Rahul: Could someone send me the old notes on the hospital shuttle? I can't find
     ).grounded(source)
     assert notes.key_points == [
         "Mireille notes that the district office asked about the lost property office."
+    ]
+
+
+def test_a_key_point_that_restates_an_action_item_goes_and_a_dropped_idea_is_no_task():
+    memo = (
+        "Daniel, please collect the medical forms by 4 March. Someone suggested that we add a "
+        "stop at the Science Museum. That does not fit the coach times, so let's not plan for it."
+    )
+    notes = Notes(
+        key_points=["Daniel, please collect the medical forms by 4 March.", "The trip is on."],
+        action_items=[ActionItem("Gareth", "Add a stop at the Science Museum")],
+    ).grounded(memo)
+    assert notes.key_points == []
+    assert [(i.owner, i.task) for i in notes.action_items] == [
+        ("Daniel", "Collect the medical forms by 4 March.")
     ]

@@ -254,7 +254,8 @@ def _unsettled(
         return True  # said to someone ("bring your broken stuff"): advice or a request
     if question or cues.STATUS.search(sentence):
         return True
-    return bool(cues.PROPOSAL.search(sentence)) and not _agreed_in_reply(index, sentences)
+    proposed = cues.PROPOSAL.search(sentence) or cues.PROPOSES.search(sentence)
+    return bool(proposed) and not _agreed_in_reply(index, sentences)
 
 
 def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: str) -> list[str]:

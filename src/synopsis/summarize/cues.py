@@ -97,6 +97,7 @@ DEFERRED = _words(
     r"let's (?:leave|park) (?:that|it)",
     r"(?:maybe|perhaps) (?:one day|later|next year)",
     r"keep an eye on",
+    r"let's not",
     r"i might",
     r"maybe[.!]?$",
     r"come back (?:to (?:it|this|that)|when|later)",

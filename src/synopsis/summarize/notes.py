@@ -249,6 +249,17 @@ def _sentences_kept(texts: list[str], keep: Callable[[str], bool]) -> list[str]:
     return [t for t in kept if t]
 
 
+def _restates_task(sentence: str, items: list[ActionItem]) -> bool:
+    """A key point that is an action item again ("Daniel, please collect the forms by 4 March"):
+    the action items say it, with its owner."""
+    words = content_words(sentence)
+    return bool(words) and any(
+        len(words & content_words(f"{item.owner} {item.task} {item.due}"))
+        >= RESTATED_SHARE * len(words)
+        for item in items
+    )
+
+
 def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
@@ -367,6 +378,7 @@ class Notes:
                 and not (spoken and _CHATTER.match(s))
             ),
         )
+        points = _sentences_kept(points, lambda s: not _restates_task(s, items))
         points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]
         return Notes(points, decisions, items, said)
 
