@@ -265,7 +265,7 @@ def test_an_unfinished_last_sentence_goes_from_points_and_entries():
 
 
 def test_a_key_point_giving_one_speakers_words_to_another_goes():
-    source = """Mireille: The district office asked me about the lost property office, opinions split.
+    source = """Mireille: The district office asked me about the lost property office, views split.
 Rahul: Could someone send me the old notes on the hospital shuttle? I can't find them."""
     notes = Notes(
         key_points=[
