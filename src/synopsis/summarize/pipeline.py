@@ -264,10 +264,13 @@ class MapReduce:
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
         data: Any = None
-        if request.structured:
-            output = notes.render(request.style == "conversational", source.language)
-        elif request.style == "paragraph":
-            output = notes.prose(source.language)
+        if request.from_notes:  # rendered, not asked: "final" is still the last stage shown
+            self.progress("final", 0, 1)
+            if request.structured:
+                output = notes.render(request.style == "conversational", source.language)
+            else:
+                output = notes.prose(source.language)
+            self.progress("final", 1, 1)
         else:
             material, from_notes = (text, False) if len(chunks) == 1 else (notes.render(), True)
             self.progress("final", 0, 1)
