@@ -24,6 +24,7 @@ from .commitments import (
     labelled_sentences,
     parse,
     same_task,
+    sentences_by_turn,
 )
 from .commitments import content_words as _content
 from .language import ENGLISH, Language
@@ -374,13 +375,13 @@ def rejected_proposals(source: str, language: Language = ENGLISH) -> list[str]:
     """Proposals turned down within the next two turns, as decisions with the reason given
     ("Dr Okafor turned down the proposal by Mateus: the agency rate is about three times what
     we pay"). A rejected idea is a decision a reader needs, and small models list it as agreed."""
-    turns = [(speaker, said) for speaker, said in _turn_sentences(source) if speaker]
+    turns = [(speaker, said) for speaker, said in sentences_by_turn(source) if speaker]
     found = []
     for index, (proposer, said) in enumerate(turns):
         if not any(cues.PROPOSES.search(s) or cues.PROPOSING.search(s) for s in said):
             continue
         for replier, reply in turns[index + 1 : index + 3]:
-            if replier == proposer or not reply or not cues.REJECTS.search(". ".join(reply[:2])):
+            if replier == proposer or not reply or not cues.REJECTS.search(" ".join(reply[:2])):
                 continue
             reasons = [
                 _CONCESSION.sub("", cues.REJECTS.sub("", s).strip(" ,.")).strip()
@@ -400,17 +401,6 @@ def rejected_proposals(source: str, language: Language = ENGLISH) -> list[str]:
                 found.append(language.rejected.format(who=replier, by=proposer, why=reason) + ".")
             break
     return found
-
-
-def _turn_sentences(source: str) -> list[tuple[str, list[str]]]:
-    turns: list[tuple[str, list[str]]] = []
-    last = None
-    for number, speaker, sentence in labelled_sentences(source):
-        if number != last:
-            turns.append((speaker, []))
-            last = number
-        turns[-1][1].append(sentence.rstrip("."))
-    return turns
 
 
 def add_settled(decisions: list[str], source: str, language: Language = ENGLISH) -> list[str]:

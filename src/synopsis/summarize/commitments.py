@@ -280,7 +280,7 @@ def labelled_sentences(source: str) -> list[tuple[int, str, str]]:
     return sentences
 
 
-def _turns(source: str) -> list[tuple[str, list[str]]]:
+def sentences_by_turn(source: str) -> list[tuple[str, list[str]]]:
     """(speaker, sentences) per turn; one turn per sentence, speaker "", for unlabelled text."""
     turns: list[tuple[str, list[str]]] = []
     last = None
@@ -300,7 +300,7 @@ def commitments(source: str) -> list[Commitment]:
     "You" is the next speaker when they take up what was said ("Could you send two references?"
     "Yes, by Monday."), else the previous one."""
     found: list[Commitment] = []
-    turns = _turns(source)
+    turns = sentences_by_turn(source)
     people = frozenset(p for speaker, _ in turns if speaker for p in [speaker, *speaker.split()])
     for index, (speaker, sentences) in enumerate(turns):
         previous = next((s for s, _ in reversed(turns[:index]) if s != speaker), "")
