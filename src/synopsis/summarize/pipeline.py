@@ -463,13 +463,14 @@ class MapReduce:
         for speaker, entry in zip(todo, condensed, strict=True):
             tidy = Notes.from_data(speakers={"speakers": [{"speaker": speaker, "said": entry}]})
             said[speaker] = " ".join(tidy.said.get(speaker, [])) or said[speaker]
+        figures = (source_numbers(text), denied_numbers(text))  # once, not per speaker
         return Notes(
             notes.key_points,
             notes.decisions,
             notes.action_items,
             {
                 speaker: [
-                    trim(_checked_entry(entry, spoken.get(speaker, ""), speaker, text), speaker)
+                    trim(_checked_entry(entry, spoken.get(speaker, ""), speaker, figures), speaker)
                 ]
                 for speaker, entry in said.items()
             },
@@ -491,18 +492,20 @@ class MapReduce:
         return job
 
 
-def _checked_entry(entry: str, turns: str, speaker: str, source: str) -> str:
+def _checked_entry(
+    entry: str, turns: str, speaker: str, source_figures: tuple[set[str], set[str]]
+) -> str:
     """A speaker's entry with their tasks still open, only the proposals they made, a figure
     they corrected later given only as corrected, and no number the source never states or
-    corrects away."""
+    corrects away (`source_figures`: the source's `source_numbers` and `denied_numbers`)."""
     if not turns:
         return entry
     entry = own_proposals(keep_tasks_open(entry, turns, speaker), turns)
-    numbers, corrected = source_numbers(source), denied_numbers(source)
+    stated, corrected = source_figures
     sentences = [
         s
         for s in drop_superseded(split_sentences(entry))
-        if not invented_numbers(s, numbers) and not states_corrected(s, corrected)
+        if not invented_numbers(s, stated) and not states_corrected(s, corrected)
     ]
     return " ".join(sentences)
 
