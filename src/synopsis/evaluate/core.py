@@ -18,7 +18,7 @@ from .result import Evaluation
 from .rouge import rouge
 
 
-def _allowed(source: str, summary: str) -> str:
+def _allowed(summary: str) -> str:
     """Terms that are not claims: the summary's headings (spelled-out numbers of the source
     are known to the grounding check itself)."""
     return "\n".join(text.headings(summary))
@@ -50,7 +50,7 @@ def evaluate(
     source_words = len(text.words(source))
     summary_words = len(text.words(summary))
     evaluation = Evaluation(
-        unsupported=find_unsupported(summary, source, allowed=_allowed(source, summary)),
+        unsupported=find_unsupported(summary, source, allowed=_allowed(summary)),
         wrong_owners=(owners or OwnerCheck(source)).check(summary),
         incomplete_lines=incomplete_lines(summary),
         length_ratio=summary_words / source_words if source_words else 0.0,
