@@ -170,7 +170,9 @@ def _taken_up(item: ActionItem, sentences: list[tuple[int, str, str]]) -> bool:
     return not _unsettled(index, sentences, requests_count=True)
 
 
-def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
+def add_commitments(
+    items: list[ActionItem], source: str, found: list[Commitment] | None = None
+) -> list[ActionItem]:
     """Action items with every commitment of the source among them, in the source's order.
 
     A commitment the model listed keeps the model's wording (with the commitment's owner); one
@@ -180,7 +182,7 @@ def add_commitments(items: list[ActionItem], source: str) -> list[ActionItem]:
     """
     from .notes import ActionItem  # notes imports this module
 
-    found = commitments(source)
+    found = commitments(source) if found is None else found  # the caller's, when it has them
     merged: list[ActionItem] = []
     used: set[int] = set()
     for commitment in found:

@@ -356,7 +356,8 @@ class Notes:
             due = item.due if _occurs(item.due, source_key) else ""
             if not invented_numbers(item.task, numbers):
                 items.append(ActionItem(owner, item.task, due))
-        items = add_commitments(items, source)
+        taken = commitments(source)
+        items = add_commitments(items, source, taken)
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
         spoken = spoken_by(source)
         decisions = [_without_label(d, set(spoken)) for d in self.decisions]
@@ -365,7 +366,6 @@ class Notes:
         # The model's decisions are checked; what the source settles in so many words is added.
         decisions = drop_restated_tasks(decisions, items, source)
         decisions = drop_superseded(add_settled(decisions, source, language))
-        taken = commitments(source)
         points = _unique(
             [_as_reported(_without_label(p, set(spoken)), bool(spoken)) for p in self.key_points]
         )
