@@ -420,3 +420,39 @@ Ben: We stay on weekly releases."""
     assert settled_statements(source) == ["We stay on weekly releases."]
     items = [ActionItem("Ben", "We talked about the loop already"), ActionItem("Ann", "The plan")]
     assert add_commitments(items, source) == []
+
+
+def test_a_task_named_before_a_colon_and_a_deadline_said_in_the_reply_are_kept():
+    source = """Mina: And the broken invoice export: Jorge, could you repair it or switch it off?
+Jorge: Sure, I'll have that by Thursday.
+Mina: Ruth, can you order the new badges?
+Ruth: Will do, I'll order them tomorrow."""
+    found = [(c.owner, c.task, c.due) for c in commitments(source)]
+    assert found == [
+        ("Jorge", "Repair the broken invoice export or switch it off.", "Thursday"),
+        ("Ruth", "Order the new badges.", "tomorrow"),
+    ]
+    assert due_phrase("by Monday 3 March") == "Monday 3 March"
+
+
+def test_a_decision_that_restates_a_persons_task_in_the_present_goes():
+    source = """Mina: Ruth, can you order the new badges?
+Ruth: Will do.
+Mina: So to sum up: we keep the Tuesday slot, Ruth orders the badges."""
+    items = add_commitments([], source)
+    decisions = drop_restated_tasks(["Ruth orders the badges", "We keep the Tuesday slot"], items, source)
+    assert decisions == ["We keep the Tuesday slot"]
+
+
+def test_a_suggestion_a_document_turns_down_is_a_decision():
+    from synopsis.summarize.attribution import rejected_suggestions
+
+    memo = (
+        "Parking. A neighbour suggested that we open the car park on Sundays. "
+        "That won't work with the cleaning rota, so no Sunday opening for now.\n\n"
+        "Someone proposed to paint the hall in May. The committee liked the idea."
+    )
+    assert rejected_suggestions(memo) == [
+        "The suggestion to open the car park on Sundays was turned down."
+    ]
+    assert rejected_suggestions("Ann: I suggested a picnic.\nBo: No.") == []  # turns: elsewhere

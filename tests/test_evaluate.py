@@ -188,6 +188,19 @@ def test_fact_owner_and_due_semantics():
     assert split.missing == ["x"]
 
 
+def test_a_task_credited_to_another_is_a_wrong_owner_even_when_listed_rightly():
+    facts = {
+        "people": ["Tom", "Ravi", "Ana"],
+        "facts": [{"id": "notes", "type": "action", "phrases": [["notes"]], "owner": ["Tom"]}],
+    }
+    # right under Action items, wrong in a key point: the reader meets both
+    report = check_facts("- Ravi sent the notes already.\n- Tom: send the notes", facts)
+    assert [(w["id"], w["credited"]) for w in report.wrong_owner] == [("notes", ["Ravi"])]
+    # naming who asked for it, or a sentence about several people, credits nobody else
+    for fine in ("- Ravi asked for the notes.", "- Ravi and Ana will read the notes."):
+        assert check_facts(f"{fine}\n- Tom: send the notes", facts).wrong_owner == []
+
+
 def test_facts_file_errors_are_input_errors(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         evaluate(SOURCE, BROKEN, facts=tmp_path / "missing.json")

@@ -292,3 +292,57 @@ def test_a_key_point_that_restates_an_action_item_goes_and_a_dropped_idea_is_no_
     assert [(i.owner, i.task) for i in notes.action_items] == [
         ("Daniel", "Collect the medical forms by 4 March.")
     ]
+
+
+def test_model_tasks_read_as_tasks_of_their_named_owner():
+    notes = Notes.from_data(
+        facts={
+            "decisions": [],
+            "action_items": [
+                {"owner": "Ines", "task": "send the floor plan to the landlord myself", "due": ""},
+                {"owner": "Ines", "task": "iOS build check", "due": ""},
+            ],
+        }
+    )
+    assert [item.task for item in notes.action_items] == [
+        "Send the floor plan to the landlord",
+        "iOS build check",
+    ]
+
+
+def test_key_figures_the_notes_dropped_are_reported_by_their_speaker():
+    from synopsis.summarize.figures import missing_figures
+    from synopsis.summarize.language import ENGLISH
+
+    source = """Ada: How did the pilot go?
+Ben: Sign-ups went from 310 to 1,240 in the six weeks after we changed the form.
+Ben: It might reach 2,000 next month.
+Cleo: I think it was 1,250 actually, let me check.
+Ada: Could you send me the 1,240 figure?
+Cleo: Twenty percent on the next invoice.
+Ben: It's eighty-two percent of new users who finish the tutorial on their first day."""
+    found = missing_figures(source, "Key points:\n- The pilot went well.", ENGLISH)
+    assert found == [
+        ("Ben", "Ben reported that sign-ups went from 310 to 1,240 in the six weeks after they "
+         "changed the form."),
+        ("Ben", "Ben reported eighty-two percent of new users who finish the tutorial on their "
+         "first day."),
+    ]
+    # a figure the summary already carries is not repeated
+    assert missing_figures(source, "- Sign-ups reached 1,240.", ENGLISH)[0][1].startswith(
+        "Ben reported eighty-two"
+    )
+    document = "Budget. The roof repair costs another 18,000 euros. In the original plan we had 240."
+    assert missing_figures(document, "", ENGLISH) == [
+        ("", "The roof repair costs another 18,000 euros.")
+    ]
+
+
+def test_who_said_what_credits_decisions_only_to_who_settled_them():
+    from synopsis.summarize.speakers import own_decisions
+
+    entry = "Reported the new vendor quote, proposed a second supplier, and decided to order 40 units."
+    assert own_decisions(entry, "I'd like to propose a second supplier. The quote came in.") == (
+        "Reported the new vendor quote, proposed a second supplier."
+    )
+    assert own_decisions(entry, "Okay, we'll go with 40 units then.") == entry

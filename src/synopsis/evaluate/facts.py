@@ -118,6 +118,27 @@ def _asserted_in(unit: str, phrases: list[list[str]]) -> bool:
     return all(any(affirmed(alt) for alt in group) for group in phrases)
 
 
+# Verbs that credit someone with speaking of a task, not with taking it on ("Priyanka asked
+# for the alert"): such a sentence names the asker, not the owner, and is no wrong owner.
+_REPORTS_SPEECH = re.compile(
+    r"\b(?:ask\w*|propos\w*|suggest\w*|request\w*|want\w*|report\w*|said|says|mention\w*"
+    r"|noted|told|tells|remind\w*|summari[sz]\w*|list\w*|bat|bittet|fragt\w*"
+    r"|schlägt|schlug|demand\w*|rappel\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _credits(unit: str, named: list[str]) -> bool:
+    """The sentence makes its one named person the doer: it opens with the name ("Tomasz fixed
+    the login test", "Tomasz: fix the login test") and does not report speech."""
+    opening = _norm(unit).lstrip("-*• ")
+    return (
+        len(named) == 1
+        and opening.startswith(_norm(named[0]))
+        and not _REPORTS_SPEECH.search(unit)
+    )
+
+
 @dataclass
 class FactReport:
     """What the facts file says about one summary."""
@@ -224,21 +245,24 @@ def check_facts(summary: str, facts: dict[str, Any]) -> FactReport:
         owners = fact.get("owner")
         if owners:
             owned = [unit for unit in hits if _names(unit, owners)]
-            if owned:
-                hits = owned
-            else:
-                others = [
-                    (unit, named)
-                    for unit in hits
-                    if (named := [p for p in _names(unit, people) if p not in owners])
-                ]
-                if others:
-                    unit, named = others[0]
-                    report.wrong_owner.append(
-                        {"id": fact["id"], "sentence": unit, "credited": named, "expected": owners}
-                    )
-                else:
-                    report.owner_missing.append(fact["id"])
+            # Another person named where the owner is not: the owner's task credited to them,
+            # anywhere in the summary. Once the owner is credited somewhere, only a sentence
+            # with that other person as its one subject counts ("Tomasz fixed the login test").
+            others = [
+                (unit, named)
+                for unit in hits
+                if unit not in owned
+                and (named := [p for p in _names(unit, people) if p not in owners])
+                and (not owned or _credits(unit, named))
+            ]
+            if others:
+                unit, named = others[0]
+                report.wrong_owner.append(
+                    {"id": fact["id"], "sentence": unit, "credited": named, "expected": owners}
+                )
+            elif not owned:
+                report.owner_missing.append(fact["id"])
+            hits = owned or hits
         due = fact.get("due")
         if due and not any(any(_norm(d) in _norm(unit) for d in due) for unit in hits):
             report.due_missing.append(fact["id"])

@@ -405,6 +405,30 @@ def rejected_proposals(source: str, language: Language = ENGLISH) -> list[str]:
     return found
 
 
+# "Someone suggested in the staff room that we add a stop at the Science Museum", "it was
+# proposed to move the fair": the suggested act, verb first.
+_SUGGESTED = re.compile(
+    r"\b(?:suggested|proposed|recommended)\b(?:[^,.;]{0,40}?\bthat (?:we|they|the \w+)"
+    r"(?: should)?| to) (?P<what>[a-z][^.;!?]{8,150})",
+)
+
+
+def rejected_suggestions(source: str, language: Language = ENGLISH) -> list[str]:
+    """Suggestions a text without speaker turns turns down in the same or the next sentence
+    ("… that we add a stop at the Science Museum. I don't think that works …, so let's not")."""
+    if has_speaker_turns(source):
+        return []
+    sentences = [sentence for _, _, sentence in labelled_sentences(source)]
+    found = []
+    for index, sentence in enumerate(sentences):
+        suggested = _SUGGESTED.search(sentence)
+        answer = " ".join(sentences[index : index + 2])[suggested.end() :] if suggested else ""
+        if suggested and cues.REJECTS.search(answer):
+            what = suggested.group("what").strip().rstrip(",")
+            found.append(language.dropped.format(what=what) + ".")
+    return found
+
+
 def add_settled(decisions: list[str], source: str, language: Language = ENGLISH) -> list[str]:
     """The model's decisions plus every settled statement and rejected proposal of the source
     they do not cover, in the order the source says them (so a later correction still wins in
@@ -412,7 +436,11 @@ def add_settled(decisions: list[str], source: str, language: Language = ENGLISH)
     sentences = [sentence for _, _, sentence in labelled_sentences(source)]
     missing = [
         statement
-        for statement in [*settled_statements(source), *rejected_proposals(source, language)]
+        for statement in [
+            *settled_statements(source),
+            *rejected_proposals(source, language),
+            *rejected_suggestions(source, language),
+        ]
         if not any(same_task(statement, decision) for decision in decisions)
     ]
     if not missing:

@@ -11,7 +11,7 @@ The task is the committed clause turned verb-first, with pronouns made to read f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
 from .cues import AGREED_REPLY, STOPWORDS
@@ -103,7 +103,8 @@ _MONTH = (
 )
 _WHEN = (
     r"(?:(?:the )?end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
-    r"|(?:next |this )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?: morning| afternoon| evening)?"
+    r"|(?:next |this )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    rf"(?: morning| afternoon| evening|,? (?:the )?{_DAY}(?: of)? {_MONTH}|,? {_MONTH} {_DAY})?"
     r"|tomorrow(?: morning| afternoon)?|tonight|next week|next month|this week"
     rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH}|{_DAY} {_MONTH})"
 )
@@ -130,8 +131,29 @@ class Commitment:
 
 
 def content_words(text: str) -> set[str]:
-    """The words that carry meaning, for matching a model's wording to the source's."""
-    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+    """The words that carry meaning, for matching a model's wording to the source's; each as its
+    stem, so "Oskar books the lab" and "book the lab" share their verb."""
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
+
+
+_DOUBLED = re.compile(r"([b-df-hj-np-tv-z])\1$")
+
+
+def stem(word: str) -> str:
+    """A light English suffix stripper (-s, -es, -ed, -ing, a final -e), enough to match "fixed"
+    with "fix" and "updates" with "update"; other languages' words come out the same on both
+    sides of a comparison, which is all matching needs."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + keep
+            return _DOUBLED.sub(r"\1", word) if suffix in ("ing", "ed") else word
+    if word.endswith("es") and word[-3:-2] in ("s", "x", "z") or word.endswith(("ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
@@ -257,14 +279,31 @@ def parse(
     if _CONDITIONAL.match(sentence):
         return []
     found = []
+    topic = ""
     for clause in _CLAUSE_BREAK.split(sentence):
+        named_topic = _TOPIC.match(clause)
+        if named_topic:  # "And the flaky login test: Leilani, could you fix it …?"
+            topic = named_topic.group("topic")
+            continue
         request = _ADDRESSED.match(clause) or (requested and _YOU_REQUEST.match(clause))
         if clause.rstrip().endswith("?") and not request:
             continue
         commitment = _parse_clause(clause, speaker, addressee, requested, people)
+        if commitment and topic:
+            task = _IT.sub(topic.replace("your ", "their "), commitment.task, count=1)
+            commitment = replace(commitment, task=task)
         if commitment:
             found.append(commitment)
     return found
+
+
+# A topic named before a colon, which the task then calls "it" ("And the flaky login test:
+# Leilani, could you fix it or delete it by Friday?").
+_TOPIC = re.compile(
+    r"^(?i:(?:and|so|now|also|then|next|okay|ok|lastly|finally)[,]?\s+)*"
+    r"(?P<topic>(?i:the|our|this|that|your) (?:[\w'’-]+ ){0,4}[\w'’-]+)$"
+)
+_IT = re.compile(r"(?<=\s)it\b")
 
 
 def labelled_sentences(source: str) -> list[tuple[int, str, str]]:
@@ -310,6 +349,9 @@ def commitments(source: str) -> list[Commitment]:
         addressee = reply[0] if answers else previous
         for sentence in sentences:
             for new in parse(sentence, speaker, addressee, answers, people):
+                if answers and new.owner == reply[0] and not new.due:
+                    # "Tomasz, can you set up an alert?" "Yes, by next Tuesday."
+                    new = replace(new, due=due_phrase(" ".join(reply[1][:2])))
                 same = [i for i, old in enumerate(found) if _same_commitment(new, old)]
                 if not same:
                     found.append(new)

@@ -83,6 +83,8 @@ PROPOSES = _words(
 REJECTS = re.compile(
     r"(?:^|[,.]\s*)(?:but )?no\b(?![- ](?:one|doubt|problem))|my answer is no|proposal rejected"
     r"|not going to approve|i won't approve|i don't want to do that|we(?:'re| are) not doing"
+    r"|let's not\b|(?:don't|do not) think (?:that|it|this) (?:works|will work)|(?:won't|will not)"
+    r" work\b"
     r"|\bnein\b|das machen wir nicht|(?:^|[,.]\s*)non\b|pas question|on ne (?:va|fait) pas",
     re.IGNORECASE,
 )

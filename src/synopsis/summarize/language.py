@@ -33,6 +33,8 @@ class Language:
     entry_verbs: str = "Reported, Proposed, Agreed or Will"
     # A proposal that was turned down, as a decision: who, whose proposal, and the reason given.
     rejected: str = "{who} turned down the proposal by {by}: {why}"
+    # A suggestion a document turns down ("Someone suggested that we add a stop …; let's not").
+    dropped: str = "The suggestion to {what} was turned down"
 
     def heading(self, title: str) -> str:
         return f"{title}{self.colon}"
@@ -47,11 +49,13 @@ LANGUAGES: dict[str, Language] = {
         "de", "German", "Kernpunkte", "Entscheidungen", "Aufgaben", "Wer hat was gesagt",
         "Nicht zugewiesen", "bis", ":", "Berichtete, Schlug vor, Stimmte zu oder Wird",
         "{who} lehnte den Vorschlag von {by} ab: {why}",
+        dropped="Der Vorschlag „{what}“ wurde abgelehnt",
     ),
     "fr": Language(
         "fr", "French", "Points clés", "Décisions", "Actions", "Qui a dit quoi",
         "Non attribué", "échéance", " :", "A signalé, A proposé, A accepté ou Va",
         "{who} a rejeté la proposition de {by} : {why}",
+        dropped="La suggestion « {what} » a été écartée",
     ),
     "es": Language(
         "es", "Spanish", "Puntos clave", "Decisiones", "Tareas", "Quién dijo qué",

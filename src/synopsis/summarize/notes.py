@@ -24,6 +24,7 @@ from .attribution import (
 )
 from .chunking import split_sentences
 from .commitments import commitments, content_words
+from .figures import missing_figures
 from .grounding import denied_numbers, invented_numbers, source_numbers, states_corrected
 from .language import ENGLISH, Language
 from .speakers import copied, credited_rightly, spoken_by
@@ -125,6 +126,18 @@ def _tidy(text: str, bound: dict[str, Any] = _SENTENCE) -> str:
         if len(head.split()) >= MIN_CLAUSE_WORDS:
             return head + "."
     return ""
+
+
+# "… to the office myself": emphasis of a first-person remark, wrong once the owner is named.
+_EMPHATIC_SELF = re.compile(r",?\s+(?:myself|ourselves)\b(?=[\s,.;]|$)", re.IGNORECASE)
+
+
+def _as_task(text: str) -> str:
+    """A model's task tidied to read as a task of its owner: verb first with a capital, no
+    first-person emphasis ("Send the risk assessment to the office myself" → "… to the office")."""
+    task = _EMPHATIC_SELF.sub("", _tidy(text, _TASK))
+    first = task.split(" ", 1)[0]
+    return task[:1].upper() + task[1:] if first.isalpha() and first.islower() else task
 
 
 def _reads_as_sentence(text: str) -> bool:
@@ -325,13 +338,9 @@ class Notes:
                 [d for d in map(_tidy, facts.get("decisions", [])) if _reads_as_sentence(d)]
             )
             notes.action_items = [
-                ActionItem(
-                    str(a.get("owner", "")).strip(),
-                    _tidy(a.get("task", ""), _TASK),
-                    str(a.get("due", "")).strip(),
-                )
+                ActionItem(str(a.get("owner", "")).strip(), task, str(a.get("due", "")).strip())
                 for a in facts.get("action_items", [])
-                if _tidy(a.get("task", ""), _TASK)
+                if (task := _as_task(a.get("task", "")))
             ]
         if speakers:
             for entry in speakers.get("speakers", []):
@@ -381,6 +390,25 @@ class Notes:
         points = _sentences_kept(points, lambda s: not _restates_task(s, items))
         points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]
         return Notes(points, decisions, items, said)
+
+    def with_figures(
+        self, source: str, language: Language = ENGLISH, conversational: bool = False
+    ) -> Notes:
+        """The notes with the source's key figures that they lack (see `figures`): as key
+        points, or in "who said what" as the speaker's report."""
+        shown = self.render(conversational, language)
+        found = missing_figures(source, shown, language)
+        if not found:
+            return self
+        if conversational and self.said:
+            said = {speaker: [p for p in points if p.strip()] for speaker, points in self.said.items()}
+            for speaker, point in found:
+                report = point.removeprefix(f"{speaker} reported ")
+                if speaker in said and report != point and language.code == "en":
+                    said[speaker].append(f"Reported {report.rstrip('.')}.")
+            return Notes(self.key_points, self.decisions, self.action_items, said)
+        points = self.key_points + [point for _, point in found]
+        return Notes(points, self.decisions, self.action_items, self.said)
 
     @classmethod
     def merge(cls, parts: list[Notes]) -> Notes:

@@ -59,6 +59,7 @@ from .speakers import entry as speaker_entry
 from .speakers import (
     keep_tasks_open,
     needs_condensing,
+    own_decisions,
     own_proposals,
     spoken_by,
     trim,
@@ -261,6 +262,7 @@ class MapReduce:
             notes = self._condense(notes, source, room, limit)
             if request.style == "conversational":
                 notes = self._condense_speakers(notes, text, source, ask=len(chunks) > 1)
+            notes = notes.with_figures(text, source.language, request.style == "conversational")
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
         data: Any = None
@@ -500,7 +502,7 @@ def _checked_entry(
     corrects away (`source_figures`: the source's `source_numbers` and `denied_numbers`)."""
     if not turns:
         return entry
-    entry = own_proposals(keep_tasks_open(entry, turns, speaker), turns)
+    entry = own_decisions(own_proposals(keep_tasks_open(entry, turns, speaker), turns), turns)
     stated, corrected = source_figures
     sentences = [
         s

@@ -151,6 +151,34 @@ def own_proposals(said: str, turns: str) -> str:
     return " ".join(kept)
 
 
+_CLAIMS_DECIDING = re.compile(
+    r"(?:,\s*(?:and\s+)?|^|\band\s+)(?:decided|ruled|settled on|chose|made the decision)\b"
+    r".*?(?=,\s*(?:and\s+)?(?:reported|proposed|suggested|agreed|asked|said|will|noted)\b|$)",
+    re.IGNORECASE,
+)
+# A speaker who settles something for the group: a ruling, "we stay …", "let's go with …", or
+# "… then." after a choice ("Okay, week of the 21st then").
+_SETTLES = re.compile(
+    r"\b(?:we(?:'ll| will)? (?:stay|keep|go with|stick with)|let's go with|then[.!]"
+    r"|(?:is|are) better\b)",
+    re.IGNORECASE,
+)
+
+
+def own_decisions(said: str, turns: str) -> str:
+    """An entry's "decided …" only when the speaker's own turns settle something: a small model
+    writes "decided to test with twelve users" for the person who reported the number, when the
+    chair settled it."""
+    if cues.SETTLED.search(turns) or _SETTLES.search(turns):
+        return said
+    kept = []
+    for sentence in split_sentences(said):
+        trimmed = _CLAIMS_DECIDING.sub("", sentence).strip(" ,")
+        if trimmed and len(trimmed.split()) >= MIN_SHARED_WORDS:
+            kept.append(trimmed if trimmed[-1:] in ".!?" else trimmed + ".")
+    return " ".join(kept)
+
+
 _LEADING_NAMES = re.compile(
     r"^(?P<names>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ0-9][\w'-]*)?(?:(?:, | and | und | et )"
     r"[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ0-9][\w'-]*)?)*) (?=[a-zà-ÿ])"  # "Speaker A and Dr Okafor"
