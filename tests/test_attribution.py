@@ -456,3 +456,34 @@ def test_a_suggestion_a_document_turns_down_is_a_decision():
         "The suggestion to open the car park on Sundays was turned down."
     ]
     assert rejected_suggestions("Ann: I suggested a picnic.\nBo: No.") == []  # turns: elsewhere
+
+
+def test_a_choice_confirmed_in_a_few_words_is_a_decision_of_who_confirmed_it():
+    from synopsis.summarize.attribution import confirmations
+    from synopsis.summarize.language import LANGUAGES
+
+    source = """Ines: The hall is taken on the 9th, so the fair moves to the 16th instead.
+Mark: Fine, the 16th then.
+Ines: Should we invite the press?
+Mark: Okay, that then.
+Lea: Gut, Variante B dann."""
+    assert confirmations(source) == ["Mark confirmed: the 16th.", "Lea confirmed: Variante B."]
+    assert confirmations(source, LANGUAGES["de"])[1] == "Lea bestätigte: Variante B."
+
+
+def test_german_commitments_and_requests_have_owners_tasks_and_deadlines():
+    source = """Anna: Ich schicke den Elternbrief bis Montag raus.
+Ben: Kannst du bitte die Halle für Samstag reservieren?
+Anna: Mach ich.
+Ben: Und ich rufe den Verein morgen an. Ich glaube, das passt.
+Cleo: Ben, bringst du die Getränke mit?
+Ben: Ja. Und ich kümmere mich um die Bänke.
+Cleo: Ich frage den Hausmeister, ob die Aula frei ist."""
+    assert [(c.owner, c.task, c.due) for c in commitments(source)] == [
+        ("Anna", "Den Elternbrief bis Montag rausschicken.", "Montag"),
+        ("Anna", "Die Halle für Samstag reservieren.", ""),
+        ("Ben", "Den Verein morgen anrufen.", "morgen"),
+        ("Ben", "Die Getränke mitbringen.", ""),
+        ("Ben", "Um die Bänke kümmern.", ""),
+        ("Cleo", "Den Hausmeister fragen, ob die Aula frei ist.", ""),
+    ]

@@ -429,20 +429,44 @@ def rejected_suggestions(source: str, language: Language = ENGLISH) -> list[str]
     return found
 
 
+# "Okay, week of the 21st then.", "Fine, 450 doses then.": a choice confirmed in a few words.
+_CONFIRMED = re.compile(
+    r"^(?:okay|ok|fine|right|good|great|alright|all right|perfect|gut|okay|d'accord|bon|parfait)"
+    r",?\s+(?P<what>[^,.;:!?]{3,40}?)\s+(?:then|dann|alors)[.!]?$",
+    re.IGNORECASE,
+)
+_VAGUE_CHOICE = re.compile(r"^(?:that|this|it|so|we|us|you|das|ça|cela)\b", re.IGNORECASE)
+
+
+def confirmations(source: str, language: Language = ENGLISH) -> list[str]:
+    """Choices a speaker confirms in a few words ("Okay, week of the 21st then"), as decisions
+    in their name: the words of the choice, which the turns before it explain."""
+    found = []
+    for _, speaker, sentence in labelled_sentences(source):
+        confirmed = _CONFIRMED.match(sentence.strip())
+        what = confirmed.group("what").strip() if confirmed else ""
+        if speaker and what and not _VAGUE_CHOICE.match(what) and _content(what):
+            found.append(language.confirmed.format(who=speaker, what=what) + ".")
+    return found
+
+
+def _said_in(statement: str, decisions: list[str]) -> bool:
+    return any(same_task(statement, decision) for decision in decisions)
+
+
 def add_settled(decisions: list[str], source: str, language: Language = ENGLISH) -> list[str]:
     """The model's decisions plus every settled statement and rejected proposal of the source
     they do not cover, in the order the source says them (so a later correction still wins in
     `drop_superseded`)."""
     sentences = [sentence for _, _, sentence in labelled_sentences(source)]
-    missing = [
-        statement
-        for statement in [
-            *settled_statements(source),
-            *rejected_proposals(source, language),
-            *rejected_suggestions(source, language),
-        ]
-        if not any(same_task(statement, decision) for decision in decisions)
+    stated = [
+        *settled_statements(source),
+        *rejected_proposals(source, language),
+        *rejected_suggestions(source, language),
     ]
+    # A few words confirmed ("fifty-five seats then") go when a fuller statement says them.
+    stated += [c for c in confirmations(source, language) if not _said_in(c, stated + decisions)]
+    missing = [statement for statement in stated if not _said_in(statement, decisions)]
     if not missing:
         return decisions
     merged = decisions + missing

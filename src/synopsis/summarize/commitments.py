@@ -248,7 +248,7 @@ def _parse_clause(
             speaker,
         )
     else:
-        return None
+        return _german(clause, speaker, addressee, requested, people)
     verb = rest.split()[0].lower().strip(",.") if rest.split() else ""
     if verb in _NOT_TASKS or (verb == "have" and rest.split()[1:2] == ["to"]):
         return None
@@ -262,6 +262,93 @@ def _parse_clause(
     if len(words) < 2 or (words[1].lower().strip(".,") in _VAGUE_OBJECTS and len(bare) <= 3):
         return None  # "I'll do it by Friday": an answer to a request, itself the commitment
     return Commitment(owner, task, due_phrase(rest), clause)
+
+
+# German: "ich kümmere mich um …", "ich schicke den Brief bis Montag", "ich werde … schreiben",
+# and requests "Lena, schreibst du bitte … bis Freitag?", "Kannst du … machen?".
+_DE_LEAD = r"(?:^|[,;:]\s+|\b(?i:und)\s+)(?i:(?:dann|also|gut|okay|ja|klar)[,]?\s+)*"
+_DE_CARE = re.compile(_DE_LEAD + r"[Ii]ch kümmere mich (?P<prep>um|darum,?) (?P<rest>.+)")
+_DE_WILL = re.compile(_DE_LEAD + r"[Ii]ch werde (?P<rest>.+?) (?P<verb>\w+en)[.!]?$")
+_DE_FIRST = re.compile(
+    _DE_LEAD + r"[Ii]ch (?P<verb>[a-zäöüß]+e) (?P<rest>(?:den|die|das|dem|der|einen|eine|ein|noch"
+    r"|gleich|morgen|heute|bis)\b.+)"
+)
+_DE_REQUEST = re.compile(
+    r"^(?:(?P<owner>" + _NAME + r"),\s+)?(?P<verb>[a-zäöüß]+st) du (?:bitte |dich |mal )*"
+    r"(?P<rest>.+?)\??$"
+)
+_DE_CAN = re.compile(
+    r"^(?:(?P<owner>" + _NAME + r"),\s+)?(?i:kannst du|könntest du|können Sie|könnten Sie)"
+    r" (?:bitte |mal )*(?P<rest>.+) (?P<verb>\w+en)\??$"
+)
+# First-person verbs that state or hedge ("ich glaube …"), not take something on.
+_DE_NOT_TASKS = frozenset(
+    "glaube denke finde meine sehe habe hoffe schätze verstehe sage würde müsste hätte wäre "
+    "weiß schaffe".split()
+)
+_DE_PARTICLES = frozenset(
+    "an auf ab aus ein mit vor zu nach zurück weiter durch fest raus rein los vorbei weg hin her "
+    "zusammen".split()
+)
+_DE_SUBCLAUSE = re.compile(r",\s+(?=(?:ob|dass|wann|wie|was|wer|wo|welche\w*|damit)\b)")
+_DE_DUE = re.compile(
+    r"\b(bis (?:zum |zur |Ende |nächste[nm]? )?(?:\d{1,2}\. \w+|\w+)|nächste Woche|morgen|heute)"
+    r"(?=[\s,.!?]|$)"
+)
+
+
+def _de_infinitive(verb: str) -> str:
+    """A regular German verb's infinitive from its "ich" or "du" form (schicke/schickst →
+    schicken, kümmere → kümmern, organisiere → organisieren)."""
+    verb = verb.lower()
+    if verb.endswith("st"):
+        verb = verb[:-2] if verb[-3:-2] != "e" else verb[:-3]
+        verb = verb if verb.endswith("e") else verb + "e"
+    return verb + ("n" if verb.endswith(("ere", "ele")) or verb.endswith("e") else "en")
+
+
+def _de_task(rest: str, infinitive: str) -> str:
+    """Object first, infinitive last, before a subordinate clause ("die Finanzabteilung fragen,
+    ob sie … freigibt"), a separable particle joined ("den Verein an" + rufen → "Den Verein
+    anrufen"); "mich"/"dich" read as "sich"."""
+    parts = _DE_SUBCLAUSE.split(rest.strip().rstrip(".!?"), maxsplit=1)
+    words = parts[0].split()
+    if words and words[-1].lower() in _DE_PARTICLES:
+        infinitive = words.pop().lower() + infinitive
+    text = " ".join(words + [infinitive]) + (f", {parts[1]}" if len(parts) > 1 else "")
+    text = re.sub(r"\b(?:mich|dich)\b", "sich", text)
+    text = re.sub(r"\b(?:mir|dir)\b", "sich", text)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _german(
+    clause: str, speaker: str, addressee: str, requested: bool, people: frozenset[str]
+) -> Commitment | None:
+    """A German commitment or request in `clause`, or None."""
+    clause = clause.strip()
+    care = _DE_CARE.search(clause)
+    will = _DE_WILL.search(clause)
+    first = _DE_FIRST.search(clause)
+    request = _DE_REQUEST.match(clause) or _DE_CAN.match(clause)
+    if speaker and care:
+        owner, task = speaker, _de_task(f"um {care.group('rest')}", "kümmern")
+    elif speaker and will:
+        owner, task = speaker, _de_task(will.group("rest"), will.group("verb"))
+    elif speaker and first and first.group("verb") not in _DE_NOT_TASKS:
+        owner, task = speaker, _de_task(first.group("rest"), _de_infinitive(first.group("verb")))
+    elif request and (request.group("owner") or (requested and addressee)):
+        owner = _owner_name(request.group("owner") or addressee)
+        if owner in _NOT_OWNERS or (request.group("owner") and owner not in people):
+            return None
+        verb = request.group("verb")
+        infinitive = verb if verb.endswith("en") and request.re is _DE_CAN else _de_infinitive(verb)
+        task = _de_task(request.group("rest"), infinitive)
+    else:
+        return None
+    if len(task.split()) < 3 or task.split()[0].lower().strip(",.") in _VAGUE_OBJECTS | {"das", "es"}:
+        return None  # "Das mache ich": the answer to a request, itself the commitment
+    due = _DE_DUE.search(clause)
+    return Commitment(owner, task, due.group(1).removeprefix("bis ") if due else "", clause)
 
 
 def parse(
@@ -285,7 +372,12 @@ def parse(
         if named_topic:  # "And the flaky login test: Leilani, could you fix it …?"
             topic = named_topic.group("topic")
             continue
-        request = _ADDRESSED.match(clause) or (requested and _YOU_REQUEST.match(clause))
+        request = (
+            _ADDRESSED.match(clause)
+            or (requested and _YOU_REQUEST.match(clause))
+            or _DE_REQUEST.match(clause.strip())
+            or _DE_CAN.match(clause.strip())
+        )
         if clause.rstrip().endswith("?") and not request:
             continue
         commitment = _parse_clause(clause, speaker, addressee, requested, people)

@@ -185,7 +185,8 @@ SETTLED = _words(
 AGREED_REPLY = re.compile(
     r"^(?:yes|yeah|yep|agreed|i agree|sounds good|sure|okay|ok|fine|good|great|perfect|deal"
     r"|let's do (?:that|it)|works for me|that works|makes sense|right|no problem|will do"
-    r"|ja|klar|gerne|einverstanden|oui|d'accord|entendu|ça marche)\b",
+    r"|ja|klar|gerne|einverstanden|mach ich|mache ich|wird gemacht|oui|d'accord|entendu"
+    r"|ça marche|bien sûr|pas de souci)\b",
     re.IGNORECASE,
 )
 
@@ -225,6 +226,12 @@ NOT_TASK_START = _words(
 
 
 def starts_like_a_task(task: str) -> bool:
-    """False for a task that opens with an article, pronoun or preposition: a copied remark."""
-    first = task.split()[0] if task.split() else ""
-    return bool(first) and not NOT_TASK_START.fullmatch(first.strip(",.:;"))
+    """False for a task that opens with an article, pronoun or preposition (a copied remark), or
+    that is one word or a reply ("Prima", "Okay, sure")."""
+    words = task.split()
+    first = words[0] if words else ""
+    return (
+        len(words) >= 2
+        and not AGREED_REPLY.match(task)
+        and not NOT_TASK_START.fullmatch(first.strip(",.:;"))
+    )

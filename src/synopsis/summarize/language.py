@@ -35,6 +35,8 @@ class Language:
     rejected: str = "{who} turned down the proposal by {by}: {why}"
     # A suggestion a document turns down ("Someone suggested that we add a stop …; let's not").
     dropped: str = "The suggestion to {what} was turned down"
+    # A choice confirmed in a few words ("Okay, week of the 21st then").
+    confirmed: str = "{who} confirmed: {what}"
 
     def heading(self, title: str) -> str:
         return f"{title}{self.colon}"
@@ -50,12 +52,14 @@ LANGUAGES: dict[str, Language] = {
         "Nicht zugewiesen", "bis", ":", "Berichtete, Schlug vor, Stimmte zu oder Wird",
         "{who} lehnte den Vorschlag von {by} ab: {why}",
         dropped="Der Vorschlag „{what}“ wurde abgelehnt",
+        confirmed="{who} bestätigte: {what}",
     ),
     "fr": Language(
         "fr", "French", "Points clés", "Décisions", "Actions", "Qui a dit quoi",
         "Non attribué", "échéance", " :", "A signalé, A proposé, A accepté ou Va",
         "{who} a rejeté la proposition de {by} : {why}",
         dropped="La suggestion « {what} » a été écartée",
+        confirmed="{who} a confirmé : {what}",
     ),
     "es": Language(
         "es", "Spanish", "Puntos clave", "Decisiones", "Tareas", "Quién dijo qué",
