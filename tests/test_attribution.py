@@ -487,3 +487,12 @@ Cleo: Ich frage den Hausmeister, ob die Aula frei ist."""
         ("Ben", "Um die Bänke kümmern.", ""),
         ("Cleo", "Den Hausmeister fragen, ob die Aula frei ist.", ""),
     ]
+
+
+def test_an_approval_only_asked_for_is_claimed_nowhere():
+    from synopsis.summarize.attribution import claims_unstated_approval
+
+    said = "That's over my limit, so I'll ask Margit to sign off on it."
+    assert claims_unstated_approval("Margit will sign off on it tomorrow.", said)
+    assert not claims_unstated_approval("Will ask Margit to sign off on the vouchers.", said)
+    assert not claims_unstated_approval("The vouchers were approved.", "Margit approved them.")

@@ -209,12 +209,28 @@ def add_commitments(
     return merged + [item for item in rest if _taken_up(item, sentences)]
 
 
-_APPROVAL_CLAIM = re.compile(r"\b(?:approv\w*|signed off|sign-off|green-?lit)\b", re.IGNORECASE)
+_APPROVAL_CLAIM = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|sign-off|green-?lit)\b", re.IGNORECASE)
 _APPROVAL_STATED = re.compile(
     r"(?<!to be )(?<!will be )(?<!must be )(?<!should be )(?<!needs to be )"
     r"\b(?:approved|signed off|green-?lit)\b|\b(?:let's|we) approve\b",
     re.IGNORECASE,
 )
+
+
+_ASKS_FOR_APPROVAL = re.compile(r"\bask\w*\b[^.;]*?\b(?:approv|sign)", re.IGNORECASE)
+
+
+def claims_unstated_approval(claim: str, said: str) -> bool:
+    """`claim` says something was (or will be) approved or signed off, and `said` (the source
+    words it stands for) states no approval and settles nothing: "I'll ask Margit to sign off
+    on it" becomes "Margit will sign off on it" in a small model's words. Asking for approval
+    is no such claim."""
+    return (
+        bool(_APPROVAL_CLAIM.search(claim))
+        and not _ASKS_FOR_APPROVAL.search(claim)
+        and not _APPROVAL_STATED.search(said)
+        and not cues.SETTLED.search(said)
+    )
 
 
 def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
@@ -292,11 +308,7 @@ def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: s
             continue
         _, speaker, sentence = sentences[index]
         personal = bool(parse(sentence, speaker)) and not cues.SETTLED.search(sentence)
-        unapproved = (
-            bool(_APPROVAL_CLAIM.search(decision))
-            and not _APPROVAL_STATED.search(sentence)
-            and not cues.SETTLED.search(sentence)
-        )
+        unapproved = claims_unstated_approval(decision, sentence)
         if _unsettled(index, sentences) or (personal and labelled) or unapproved:
             continue
         kept.append(decision)

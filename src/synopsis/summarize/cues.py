@@ -27,6 +27,8 @@ _PROPOSING = (
     r"i'd suggest",
     r"i propose",
     r"i'd propose",
+    r"i'd (?!be\b|like to know\b|love to know\b)[a-z]+",  # "I'd put a change freeze on …"
+    r"i would (?!be\b)[a-z]+",
     r"one option",
     r"should we",
     r"we may want",

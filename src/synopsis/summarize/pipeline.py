@@ -32,7 +32,7 @@ from ..llm.schemas import check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
-from .attribution import drop_superseded
+from .attribution import claims_unstated_approval, drop_superseded
 from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns, split_sentences
 from .extractive import extract
@@ -507,7 +507,9 @@ def _checked_entry(
     sentences = [
         s
         for s in drop_superseded(split_sentences(entry))
-        if not invented_numbers(s, stated) and not states_corrected(s, corrected)
+        if not invented_numbers(s, stated)
+        and not states_corrected(s, corrected)
+        and not claims_unstated_approval(s, turns)
     ]
     return " ".join(sentences)
 
