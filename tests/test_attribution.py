@@ -496,3 +496,12 @@ def test_an_approval_only_asked_for_is_claimed_nowhere():
     assert claims_unstated_approval("Margit will sign off on it tomorrow.", said)
     assert not claims_unstated_approval("Will ask Margit to sign off on the vouchers.", said)
     assert not claims_unstated_approval("The vouchers were approved.", "Margit approved them.")
+
+
+def test_a_statement_or_a_reply_is_no_task():
+    from synopsis.summarize.cues import starts_like_a_task
+
+    assert [starts_like_a_task(t) for t in ("Prima", "Okay, sure", "Kommunikation bleibt in der App",
+            "The date is final", "Elternbrief schreiben", "Book the lab")] == [
+        False, False, False, False, True, True
+    ]

@@ -227,6 +227,13 @@ NOT_TASK_START = _words(
 )  # fmt: skip
 
 
+# A finite "is"/"stays" as the second word: a statement ("Communication stays in the app").
+_STATED = re.compile(
+    r"is|are|was|were|stays|remains|ist|sind|bleibt|bleiben|wird|war|est|sont|reste|restent|sera",
+    re.IGNORECASE,
+)
+
+
 def starts_like_a_task(task: str) -> bool:
     """False for a task that opens with an article, pronoun or preposition (a copied remark), or
     that is one word or a reply ("Prima", "Okay, sure")."""
@@ -235,5 +242,6 @@ def starts_like_a_task(task: str) -> bool:
     return (
         len(words) >= 2
         and not AGREED_REPLY.match(task)
+        and not _STATED.fullmatch(words[1].strip(",.:;"))  # "Kommunikation bleibt in der App"
         and not NOT_TASK_START.fullmatch(first.strip(",.:;"))
     )
