@@ -440,7 +440,9 @@ def test_a_decision_that_restates_a_persons_task_in_the_present_goes():
 Ruth: Will do.
 Mina: So to sum up: we keep the Tuesday slot, Ruth orders the badges."""
     items = add_commitments([], source)
-    decisions = drop_restated_tasks(["Ruth orders the badges", "We keep the Tuesday slot"], items, source)
+    decisions = drop_restated_tasks(
+        ["Ruth orders the badges", "We keep the Tuesday slot"], items, source
+    )
     assert decisions == ["We keep the Tuesday slot"]
 
 
@@ -501,7 +503,54 @@ def test_an_approval_only_asked_for_is_claimed_nowhere():
 def test_a_statement_or_a_reply_is_no_task():
     from synopsis.summarize.cues import starts_like_a_task
 
-    assert [starts_like_a_task(t) for t in ("Prima", "Okay, sure", "Kommunikation bleibt in der App",
-            "The date is final", "Elternbrief schreiben", "Book the lab")] == [
-        False, False, False, False, True, True
+    assert [
+        starts_like_a_task(t)
+        for t in (
+            "Prima",
+            "Okay, sure",
+            "Kommunikation bleibt in der App",
+            "The date is final",
+            "Elternbrief schreiben",
+            "Book the lab",
+        )
+    ] == [False, False, False, False, True, True]
+
+
+def test_requests_of_the_meeting_deadlines_in_the_next_sentence_and_her_him():
+    source = """Ola: Kai, can you walk us through the numbers?
+Kai: Sure.
+Ola: Mira, could you draft the tender? By Monday, if you can.
+Mira: Yes.
+Kai: I'll ask Petra to sign the order. I'll send her the form today."""
+    assert [(c.owner, c.task, c.due) for c in commitments(source)] == [
+        ("Mira", "Draft the tender.", "Monday"),
+        ("Kai", "Ask Petra to sign the order.", ""),
+        ("Kai", "Send Petra the form today.", "today"),
     ]
+
+
+def test_an_idea_nobody_took_up_is_neither_fact_task_nor_rejection_when_put_off():
+    from synopsis.summarize.attribution import (
+        rejected_proposals,
+        states_idea_as_fact,
+        tasks_stated_as_decisions,
+    )
+    from synopsis.summarize.commitments import labelled_sentences
+
+    source = """Ivo: I'd like to give every tester a free month of the premium plan.
+Noor: Let's wait. Don't promise anyone a free month until finance has agreed.
+Ivo: Honestly, I'd move the demo to the main hall for the whole week.
+Noor: I don't want that. The main hall is booked for exams, and the small room is enough.
+Ivo: I'd love to write a blog post about it.
+Noor: Interesting, we'll see. Let's not plan that yet."""
+    sentences = labelled_sentences(source)
+    assert states_idea_as_fact("Every tester will get a free month of the premium plan.", sentences)
+    assert not states_idea_as_fact("Ivo proposed a free month for testers.", sentences)
+    assert rejected_proposals(source) == [
+        "Noor turned down the proposal by Ivo: The main hall is booked for exams, and the small "
+        "room is enough."
+    ]
+    kept, items = tasks_stated_as_decisions(
+        ["Ivo will move the demo to the main hall for the whole week."], [], source
+    )
+    assert (kept, items) == ([], [])

@@ -323,16 +323,24 @@ Cleo: Twenty percent on the next invoice.
 Ben: It's eighty-two percent of new users who finish the tutorial on their first day."""
     found = missing_figures(source, "Key points:\n- The pilot went well.", ENGLISH)
     assert found == [
-        ("Ben", "Ben reported that sign-ups went from 310 to 1,240 in the six weeks after they "
-         "changed the form."),
-        ("Ben", "Ben reported eighty-two percent of new users who finish the tutorial on their "
-         "first day."),
+        (
+            "Ben",
+            "Ben reported that sign-ups went from 310 to 1,240 in the six weeks after they "
+            "changed the form.",
+        ),
+        (
+            "Ben",
+            "Ben reported eighty-two percent of new users who finish the tutorial on their "
+            "first day.",
+        ),
     ]
     # a figure the summary already carries is not repeated
     assert missing_figures(source, "- Sign-ups reached 1,240.", ENGLISH)[0][1].startswith(
         "Ben reported eighty-two"
     )
-    document = "Budget. The roof repair costs another 18,000 euros. In the original plan we had 240."
+    document = (
+        "Budget. The roof repair costs another 18,000 euros. In the original plan we had 240."
+    )
     assert missing_figures(document, "", ENGLISH) == [
         ("", "The roof repair costs another 18,000 euros.")
     ]
@@ -341,7 +349,9 @@ Ben: It's eighty-two percent of new users who finish the tutorial on their first
 def test_who_said_what_credits_decisions_only_to_who_settled_them():
     from synopsis.summarize.speakers import own_decisions
 
-    entry = "Reported the new vendor quote, proposed a second supplier, and decided to order 40 units."
+    entry = (
+        "Reported the new vendor quote, proposed a second supplier, and decided to order 40 units."
+    )
     assert own_decisions(entry, "I'd like to propose a second supplier. The quote came in.") == (
         "Reported the new vendor quote, proposed a second supplier."
     )

@@ -133,9 +133,7 @@ def _credits(unit: str, named: list[str]) -> bool:
     the login test", "Tomasz: fix the login test") and does not report speech."""
     opening = _norm(unit).lstrip("-*• ")
     return (
-        len(named) == 1
-        and opening.startswith(_norm(named[0]))
-        and not _REPORTS_SPEECH.search(unit)
+        len(named) == 1 and opening.startswith(_norm(named[0])) and not _REPORTS_SPEECH.search(unit)
     )
 
 

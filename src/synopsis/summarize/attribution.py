@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import cues
-from .chunking import has_speaker_turns
+from .chunking import has_speaker_turns, split_sentences
 from .commitments import (
     CAPITAL_WORD,
     IN_MEETING,
@@ -189,7 +189,7 @@ def add_commitments(
         covering = [
             i
             for i, item in enumerate(items)
-            if i not in used and same_task(item.task, commitment.task)
+            if i not in used and same_task(item.task, f"{commitment.task} {commitment.due}")
         ]
         used.update(covering)
         kept = [items[i] for i in covering if _keeps(items[i], commitment)]
@@ -209,12 +209,47 @@ def add_commitments(
     return merged + [item for item in rest if _taken_up(item, sentences)]
 
 
-_APPROVAL_CLAIM = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|sign-off|green-?lit)\b", re.IGNORECASE)
+_APPROVAL_CLAIM = re.compile(
+    r"\b(?:approv\w*|sign(?:s|ed)? off|sign-off|green-?lit)\b", re.IGNORECASE
+)
 _APPROVAL_STATED = re.compile(
     r"(?<!to be )(?<!will be )(?<!must be )(?<!should be )(?<!needs to be )"
     r"\b(?:approved|signed off|green-?lit)\b|\b(?:let's|we) approve\b",
     re.IGNORECASE,
 )
+
+
+# Words that keep a claim an idea ("proposed a freeze", "wants to send vouchers").
+_AS_IDEA = re.compile(
+    r"\b(?:propos\w*|suggest\w*|recommend\w*|ideas?|would like|wants? to|wanted to|could|might"
+    r"|should|consider\w*|floated|hopes?|vorgeschlagen|schlug|schlägt|möchte|würde"
+    r"|suggér\w*|aimerait|voudrait)\b",
+    re.IGNORECASE,
+)
+
+
+def states_idea_as_fact(claim: str, sentences: list[tuple[int, str, str]]) -> bool:
+    """`claim` tells as done or certain what a sentence of the source only put forward, and
+    nobody took up ("will receive a voucher" for "I'd like to send them a voucher", answered
+    with "don't promise anyone a voucher before then"): it shares most of that sentence's
+    words and none that keep it an idea."""
+    if _AS_IDEA.search(claim):
+        return False
+    words = _content(claim)
+    for index, (_, _, sentence) in enumerate(sentences):
+        if not (cues.PROPOSAL.search(sentence) or cues.PROPOSES.search(sentence)):
+            continue
+        idea = _content(sentence)
+        shared = len(words & idea)
+        if shared >= max(MIN_IDEA_WORDS, IDEA_SHARE * min(len(idea), len(words))) and not (
+            cues.SETTLED.search(sentence) or _agreed_in_reply(index, sentences)
+        ):
+            return True
+    return False
+
+
+MIN_IDEA_WORDS = 3
+IDEA_SHARE = 0.5
 
 
 _ASKS_FOR_APPROVAL = re.compile(r"\bask\w*\b[^.;]*?\b(?:approv|sign)", re.IGNORECASE)
@@ -395,8 +430,12 @@ def rejected_proposals(source: str, language: Language = ENGLISH) -> list[str]:
         if not any(cues.PROPOSES.search(s) or cues.PROPOSING.search(s) for s in said):
             continue
         for replier, reply in turns[index + 1 : index + 3]:
-            if replier == proposer or not reply or not cues.REJECTS.search(" ".join(reply[:2])):
+            answer = " ".join(reply[:2])
+            if replier == proposer or not reply or not cues.REJECTS.search(answer):
                 continue
+            if cues.DEFERRED.search(answer):
+                break  # "Interesting, we'll see. Let's not plan anything yet": put off
+
             reasons = [
                 _CONCESSION.sub("", cues.REJECTS.sub("", s).strip(" ,.")).strip()
                 for s in reply
@@ -518,6 +557,8 @@ def tasks_stated_as_decisions(
     for _, speaker, _ in labelled_sentences(source):
         if speaker:
             people.update([speaker, *speaker.split()])
+    sentences = labelled_sentences(source)
+    texts = [sentence for _, _, sentence in sentences]
     kept, moved = [], []
     for decision in decisions:
         task = _PERSON_TASK.match(decision.strip().rstrip("."))
@@ -529,6 +570,10 @@ def tasks_stated_as_decisions(
         if not will and not _DEADLINE.search(rest):
             kept.append(decision)
             continue
+        first = (split_sentences(decision) or [decision])[0]  # "… this month. No deploys …"
+        index = _best_match(first, texts, DECISION_OVERLAP)
+        if index is not None and _unsettled(index, sentences, requests_count=True):
+            continue  # "I'd put a change freeze on it": an idea nobody took up, no task
         rest = rest[will.end() :] if will else rest
         if not any(same_task(rest, item.task) for item in items):
             moved.append(

@@ -345,7 +345,10 @@ def _german(
         task = _de_task(request.group("rest"), infinitive)
     else:
         return None
-    if len(task.split()) < 3 or task.split()[0].lower().strip(",.") in _VAGUE_OBJECTS | {"das", "es"}:
+    if len(task.split()) < 3 or task.split()[0].lower().strip(",.") in _VAGUE_OBJECTS | {
+        "das",
+        "es",
+    }:
         return None  # "Das mache ich": the answer to a request, itself the commitment
     due = _DE_DUE.search(clause)
     return Commitment(owner, task, due.group(1).removeprefix("bis ") if due else "", clause)
@@ -439,17 +442,36 @@ def commitments(source: str) -> list[Commitment]:
         answers = bool(speaker and reply[0] and reply[0] != speaker)
         answers = answers and bool(AGREED_REPLY.match(reply[1][0] if reply[1] else ""))
         addressee = reply[0] if answers else previous
-        for sentence in sentences:
+        named = ""  # the last person named in this turn, whom "her" or "him" stands for
+        for position, sentence in enumerate(sentences):
+            following = sentences[position + 1] if position + 1 < len(sentences) else ""
+            following = following[:1].lower() + following[1:]  # "By Friday, if …"
             for new in parse(sentence, speaker, addressee, answers, people):
+                if not new.due and _DUE.match(following):
+                    # "Hana, could you build a canary …? By Friday, if that's realistic."
+                    new = replace(new, due=due_phrase(following))
                 if answers and new.owner == reply[0] and not new.due:
                     # "Tomasz, can you set up an alert?" "Yes, by next Tuesday."
                     new = replace(new, due=due_phrase(" ".join(reply[1][:2])))
+                if named and _HER_HIM.search(new.task):  # "I'll send her the request"
+                    new = replace(new, task=_HER_HIM.sub(named, new.task, count=1))
+                if _IN_MEETING_REQUEST.match(new.task):
+                    continue  # "can you walk us through it?": asked of the meeting itself
                 same = [i for i, old in enumerate(found) if _same_commitment(new, old)]
                 if not same:
                     found.append(new)
                 elif _more_specific(new, found[same[0]]):  # "Could you send that list?" "Sure,
                     found[same[0]] = new  # I'll send you the list of tools this week."
+            mentioned = [n for n in _MENTIONED.findall(sentence) if n not in _NOT_OWNERS]
+            named = next((n for n in reversed(mentioned) if n != speaker), named)
     return found
+
+
+_HER_HIM = re.compile(r"(?<=\s)(?:her|him)\b(?!\s+(?:own|\w+'s))")
+_MENTIONED = re.compile(r"(?<=[a-z,;] )" + CAPITAL_WORD)  # a name inside a sentence
+_IN_MEETING_REQUEST = re.compile(
+    r"^(?:walk|take|talk) (?:us|everyone|the team) through\b|^(?:tell|show|give) us\b", re.I
+)
 
 
 def _same_commitment(new: Commitment, old: Commitment) -> bool:

@@ -85,6 +85,7 @@ PROPOSES = _words(
 REJECTS = re.compile(
     r"(?:^|[,.]\s*)(?:but )?no\b(?![- ](?:one|doubt|problem))|my answer is no|proposal rejected"
     r"|not going to approve|i won't approve|i don't want to do that|we(?:'re| are) not doing"
+    r"|i (?:don't|do not) (?:want|like) (?:that|this|it)\b|i'm against|(?:^|[.,]\s*)so no\b"
     r"|let's not\b|(?:don't|do not) think (?:that|it|this) (?:works|will work)|(?:won't|will not)"
     r" work\b"
     r"|\bnein\b|das machen wir nicht|(?:^|[,.]\s*)non\b|pas question|on ne (?:va|fait) pas",
@@ -102,6 +103,8 @@ DEFERRED = _words(
     r"(?:maybe|perhaps) (?:one day|later|next year)",
     r"keep an eye on",
     r"let's not",
+    r"(?:don't|do not)\b[^.]{0,40}\b(?:before then|until)\b",  # "don't promise … before then"
+    r"until\b[^.]{0,30}\b(?:has|have) (?:agreed|approved|signed off|confirmed)",
     r"i might",
     r"maybe[.!]?$",
     r"come back (?:to (?:it|this|that)|when|later)",

@@ -19,8 +19,8 @@ from .language import Language
 # A figure worth reporting: a decimal, a number of two digits or more, or any number with a
 # percent, currency or unit sign. Not an ordinal day ("the 21st"), a clock time or a year.
 _FIGURE = re.compile(
-    r"(?<![\w:.,])(?:[$€£]\s?\d[\d,.]*\d|\d{1,3}(?:,\d{3})+|\d+[.,]\d+|\d{2,}|\d+\s?(?:%|percent|per cent"
-    r"|prozent|pour cent))(?![\w:]|\.\d|,\d)",
+    r"(?<![\w:.,])(?:[$€£]\s?\d[\d,.]*\d|\d{1,3}(?:,\d{3})+|\d+[.,]\d+|\d{2,}"
+    r"|\d+\s?(?:%|percent|per cent|prozent|pour cent))(?![\w:]|\.\d|,\d)",
     re.IGNORECASE,
 )
 _DATE_WORDS = re.compile(
@@ -30,7 +30,9 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_ORDINAL_WORD = re.compile(r"\b(?:twenty|thirty)[- ]?(?:first|second|third|\w+th)\b|\b\w+tieth\b", re.I)
+_ORDINAL_WORD = re.compile(
+    r"\b(?:twenty|thirty)[- ]?(?:first|second|third|\w+th)\b|\b\w+tieth\b", re.I
+)
 # Said to someone, or asked of them: a request, not a statement of fact.
 _ADDRESSED = re.compile(
     r"\b(?:you|your|please|du|dein\w*|ihr|euch|bitte|vous|votre|vos|tu|ton|ta)\b", re.IGNORECASE
@@ -43,7 +45,9 @@ _CONDITIONAL = re.compile(
 # "Let's make it twenty percent", "Hamid, make the order 450 doses": told, not stated.
 _DIRECTIVE = re.compile(r"\blet's\b|\blass(?:t)? uns\b|^[A-Z][\w'-]+, [a-z]", re.IGNORECASE)
 # A subject the reader cannot resolve ("That was painful", "They cost 600 euros").
-_VAGUE_SUBJECT = re.compile(r"^(?:it|it's|that|that's|this|those|these|they|he|she|es|das|ça|cela|ils)\b", re.I)
+_VAGUE_SUBJECT = re.compile(
+    r"^(?:it|it's|that|that's|this|those|these|they|he|she|es|das|ça|cela|ils)\b", re.I
+)
 # "It's one thousand one hundred and forty distinct users …": the figure is the news.
 _IT_IS = re.compile(
     r"^(?:it's|it is|it was|that's|that is|that was)\s+(?=(?:about|around|over|under|almost"
@@ -75,7 +79,8 @@ _CLAUSE = re.compile(r";\s+|,\s+(?=(?:but|so|which|and then)\b)|\s+(?:but|becaus
 # the text goes on to replace.
 _EARLIER = re.compile(
     r"\b(?:original|originally|initially|at first|previously|last (?:week|month|time|email)"
-    r"|used to|(?:we|they|i) expected|was expected|planned|ursprünglich|zunächst|anfangs|initialement|prévu\w*)\b",
+    r"|used to|(?:we|they|i) expected|was expected|planned|ursprünglich|zunächst|anfangs"
+    r"|initialement|prévu\w*)\b",
     re.IGNORECASE,
 )
 MAX_FIGURE_POINTS = 3
@@ -149,7 +154,9 @@ def _reported(
         return "" if as_object else f"{speaker}{language.colon} {sentence}"
     sentence = _WE_WORD.sub(lambda m: _WE[m.group().lower().replace("’", "'")], sentence)
     first = sentence.split(" ", 1)[0]
-    if not re.search(rf"[a-z,;] {re.escape(first)}\b", source):  # names are capitalised mid-sentence
+    if not re.search(
+        rf"[a-z,;] {re.escape(first)}\b", source
+    ):  # names are capitalised mid-sentence
         sentence = sentence[:1].lower() + sentence[1:]
     return f"{speaker} reported {'' if as_object else 'that '}{sentence}"
 

@@ -20,10 +20,11 @@ from .attribution import (
     attribute_owners,
     drop_restated_tasks,
     drop_superseded,
+    states_idea_as_fact,
     tasks_stated_as_decisions,
 )
 from .chunking import split_sentences
-from .commitments import commitments, content_words
+from .commitments import commitments, content_words, labelled_sentences
 from .figures import missing_figures
 from .grounding import denied_numbers, invented_numbers, source_numbers, states_corrected
 from .language import ENGLISH, Language
@@ -378,10 +379,12 @@ class Notes:
         points = _unique(
             [_as_reported(_without_label(p, set(spoken)), bool(spoken)) for p in self.key_points]
         )
+        sentences = labelled_sentences(source) if spoken else []
         points = _sentences_kept(
             points,
             lambda s: (
                 credited_rightly(s, spoken, taken)
+                and not states_idea_as_fact(s, sentences)
                 and not invented_numbers(s, numbers)
                 and not states_corrected(s, corrected)
                 and not (spoken and _CHATTER.match(s))
@@ -401,7 +404,9 @@ class Notes:
         if not found:
             return self
         if conversational and self.said:
-            said = {speaker: [p for p in points if p.strip()] for speaker, points in self.said.items()}
+            said = {
+                speaker: [p for p in points if p.strip()] for speaker, points in self.said.items()
+            }
             for speaker, point in found:
                 report = point.removeprefix(f"{speaker} reported ")
                 if speaker in said and report != point and language.code == "en":

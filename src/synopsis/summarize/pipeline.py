@@ -32,9 +32,10 @@ from ..llm.schemas import check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
-from .attribution import claims_unstated_approval, drop_superseded
+from .attribution import claims_unstated_approval, drop_superseded, states_idea_as_fact
 from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns, split_sentences
+from .commitments import labelled_sentences
 from .extractive import extract
 from .grounding import (
     denied_numbers,
@@ -466,13 +467,17 @@ class MapReduce:
             tidy = Notes.from_data(speakers={"speakers": [{"speaker": speaker, "said": entry}]})
             said[speaker] = " ".join(tidy.said.get(speaker, [])) or said[speaker]
         figures = (source_numbers(text), denied_numbers(text))  # once, not per speaker
+        sentences = labelled_sentences(text)
         return Notes(
             notes.key_points,
             notes.decisions,
             notes.action_items,
             {
                 speaker: [
-                    trim(_checked_entry(entry, spoken.get(speaker, ""), speaker, figures), speaker)
+                    trim(
+                        _checked_entry(entry, spoken.get(speaker, ""), speaker, figures, sentences),
+                        speaker,
+                    )
                 ]
                 for speaker, entry in said.items()
             },
@@ -495,7 +500,11 @@ class MapReduce:
 
 
 def _checked_entry(
-    entry: str, turns: str, speaker: str, source_figures: tuple[set[str], set[str]]
+    entry: str,
+    turns: str,
+    speaker: str,
+    source_figures: tuple[set[str], set[str]],
+    sentences: list[tuple[int, str, str]],
 ) -> str:
     """A speaker's entry with their tasks still open, only the proposals they made, a figure
     they corrected later given only as corrected, and no number the source never states or
@@ -510,6 +519,7 @@ def _checked_entry(
         if not invented_numbers(s, stated)
         and not states_corrected(s, corrected)
         and not claims_unstated_approval(s, turns)
+        and not states_idea_as_fact(s, sentences)
     ]
     return " ".join(sentences)
 
