@@ -356,3 +356,13 @@ def test_who_said_what_credits_decisions_only_to_who_settled_them():
         "Reported the new vendor quote, proposed a second supplier."
     )
     assert own_decisions(entry, "Okay, we'll go with 40 units then.") == entry
+
+
+def test_a_figure_corrected_in_a_later_turn_is_stale():
+    from synopsis.summarize.figures import corrected_numbers
+
+    source = """Rosa: The hall hire comes to 640 euros for the whole weekend.
+Tim: And the catering quote is 900 euros.
+Rosa: Sorry, I have to correct myself on the hall. The landlord raised it, so the hall hire comes to 710 euros for the weekend.
+Tim: The band costs 400 euros for the weekend."""
+    assert corrected_numbers(source) == {"640"}  # the band is another thing, not a correction

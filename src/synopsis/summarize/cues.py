@@ -186,6 +186,22 @@ SETTLED = _words(
     r"on retient",
 )
 
+# A speaker corrects a figure they or someone gave ("I have to correct myself", "make that 72").
+CORRECTS = _words(
+    r"correct myself",
+    r"correction",
+    r"actually",
+    r"in fact",
+    r"make that",
+    r"revised",
+    r"korrigier\w*",
+    r"tatsächlich",
+    r"eigentlich",
+    r"en fait",
+    r"je (?:me )?corrige",
+    r"rectifi\w*",
+)
+
 # A reply that takes up what was just said ("Sure, I'll send it by Friday.").
 AGREED_REPLY = re.compile(
     r"^(?:yes|yeah|yep|agreed|i agree|sounds good|sure|okay|ok|fine|good|great|perfect|deal"

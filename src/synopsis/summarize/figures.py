@@ -168,12 +168,34 @@ def _revises(later: str, words: set[str], figures: set[str]) -> bool:
     return bool(_figures(later) - figures) and len(words & theirs) >= least
 
 
+def corrected_numbers(source: str) -> set[str]:
+    """Figures the source corrects away: denied ("…, not forty"), or replaced by a later
+    sentence about the same thing in a turn that corrects ("I have to correct myself … it is
+    198 euros per child" makes the 185 stated earlier stale)."""
+    found = denied_numbers(source)
+    sentences = labelled_sentences(source)
+    stated = [
+        (index, _figures(sentence), content_words(sentence))
+        for index, (_, _, sentence) in enumerate(sentences)
+    ]
+    stated = [(index, figures, words) for index, figures, words in stated if figures]
+    for position, (_, figures, words) in enumerate(stated):
+        for later, later_figures, _ in stated[position + 1 :]:
+            turn = sentences[later][0]
+            if not _revises(sentences[later][2], words - figures, figures):
+                continue
+            said = " ".join(s for number, _, s in sentences[: later + 1] if number == turn)
+            if cues.CORRECTS.search(said):
+                found |= figures - later_figures
+    return found
+
+
 def missing_figures(source: str, summary: str, language: Language) -> list[tuple[str, str]]:
     """Up to `MAX_FIGURE_POINTS` plain sentences of the source whose figures `summary` lacks,
     the ones with most figures first, in source order: (speaker, key point) each."""
     sentences = labelled_sentences(source)
     carried = numbers_in(summary)
-    corrected = denied_numbers(source)
+    corrected = corrected_numbers(source)
     candidates: list[tuple[int, int, tuple[str, str]]] = []
     for index, (_, speaker, said) in enumerate(sentences):
         sentence = _OPENER.sub("", said.strip())

@@ -25,8 +25,8 @@ from .attribution import (
 )
 from .chunking import split_sentences
 from .commitments import commitments, content_words, labelled_sentences
-from .figures import missing_figures
-from .grounding import denied_numbers, invented_numbers, source_numbers, states_corrected
+from .figures import corrected_numbers, missing_figures
+from .grounding import invented_numbers, source_numbers, states_corrected
 from .language import ENGLISH, Language
 from .speakers import copied, credited_rightly, spoken_by
 
@@ -359,7 +359,7 @@ class Notes:
         action item, decisions only what was agreed, and key points that neither copy a turn,
         nor credit someone with what another said, nor state a number the source never does."""
         source_key = _key(source)
-        numbers, corrected = source_numbers(source), denied_numbers(source)
+        numbers, corrected = source_numbers(source), corrected_numbers(source)
         items = []
         for item in attribute_owners(self.action_items, source):
             owner = item.owner if _occurs(item.owner, source_key) else ""

@@ -37,8 +37,8 @@ from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns, split_sentences
 from .commitments import labelled_sentences
 from .extractive import extract
+from .figures import corrected_numbers
 from .grounding import (
-    denied_numbers,
     find_unsupported,
     invented_numbers,
     source_numbers,
@@ -466,7 +466,7 @@ class MapReduce:
         for speaker, entry in zip(todo, condensed, strict=True):
             tidy = Notes.from_data(speakers={"speakers": [{"speaker": speaker, "said": entry}]})
             said[speaker] = " ".join(tidy.said.get(speaker, [])) or said[speaker]
-        figures = (source_numbers(text), denied_numbers(text))  # once, not per speaker
+        figures = (source_numbers(text), corrected_numbers(text))  # once, not per speaker
         sentences = labelled_sentences(text)
         return Notes(
             notes.key_points,
@@ -508,7 +508,7 @@ def _checked_entry(
 ) -> str:
     """A speaker's entry with their tasks still open, only the proposals they made, a figure
     they corrected later given only as corrected, and no number the source never states or
-    corrects away (`source_figures`: the source's `source_numbers` and `denied_numbers`)."""
+    corrects away (`source_figures`: the source's `source_numbers` and `corrected_numbers`)."""
     if not turns:
         return entry
     entry = own_decisions(own_proposals(keep_tasks_open(entry, turns, speaker), turns), turns)
