@@ -361,8 +361,11 @@ def test_who_said_what_credits_decisions_only_to_who_settled_them():
 def test_a_figure_corrected_in_a_later_turn_is_stale():
     from synopsis.summarize.figures import corrected_numbers
 
-    source = """Rosa: The hall hire comes to 640 euros for the whole weekend.
-Tim: And the catering quote is 900 euros.
-Rosa: Sorry, I have to correct myself on the hall. The landlord raised it, so the hall hire comes to 710 euros for the weekend.
-Tim: The band costs 400 euros for the weekend."""
+    source = (
+        "Rosa: The hall hire comes to 640 euros for the whole weekend.\n"
+        "Tim: And the catering quote is 900 euros.\n"
+        "Rosa: Sorry, I have to correct myself on the hall. The landlord raised it, so the hall "
+        "hire comes to 710 euros for the weekend.\n"
+        "Tim: The band costs 400 euros for the weekend."
+    )
     assert corrected_numbers(source) == {"640"}  # the band is another thing, not a correction
