@@ -389,7 +389,10 @@ Henrik: No, I'm going to stop you there. We sign for one year only."""
         ("Aiko", "Export the route data by Monday"),
         ("Élodie", "Envoie le communiqué d'ici jeudi"),
     ]
-    assert [c.task for c in commitments(source)] == ["Export the route data by Monday."]
+    assert [c.task for c in commitments(source)] == [
+        "Export the route data by Monday.",
+        "Envoyer le communiqué d'ici jeudi.",
+    ]
 
 
 def test_a_proposal_turned_down_is_a_decision_with_its_reason_in_the_summary_language():
@@ -554,3 +557,17 @@ Noor: Interesting, we'll see. Let's not plan that yet."""
         ["Ivo will move the demo to the main hall for the whole week."], [], source
     )
     assert (kept, items) == ([], [])
+
+
+def test_french_commitments_and_requests_have_owners_tasks_and_deadlines():
+    source = """Anne: Paul, tu peux réserver la salle d'ici vendredi ?
+Paul: Oui, je m'en occupe.
+Anne: Je vais demander à la mairie de valider les 300 euros. Je fais aussi les affiches pour lundi.
+Paul: Et je m'occupe des boissons.
+Anne: Je pense que ça ira."""
+    assert [(c.owner, c.task, c.due) for c in commitments(source)] == [
+        ("Paul", "Réserver la salle d'ici vendredi.", "d'ici vendredi"),
+        ("Anne", "Demander à la mairie de valider les 300 euros.", ""),
+        ("Anne", "Faire les affiches pour lundi.", "pour lundi"),
+        ("Paul", "S'occuper des boissons.", ""),
+    ]

@@ -287,7 +287,12 @@ def _agreed_in_reply(index: int, sentences: list[tuple[int, str, str]]) -> bool:
 
 
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
-_REQUEST = re.compile(r"\b(?:can|could|would|will) you\b|\bplease\b", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will) you\b|\bplease\b|\bbitte\b|\b(?:kannst|könntest) du\b"
+    r"|\bkönnen Sie\b|\btu (?:peux|pourrais)\b|\b(?:peux|pourrais)-tu\b"
+    r"|\bvous (?:pouvez|pourriez)\b|\b(?:pouvez|pourriez)-vous\b|s'il (?:te|vous) plaît",
+    re.IGNORECASE,
+)
 
 
 def _unsettled(
@@ -486,6 +491,11 @@ _CONFIRMED = re.compile(
     r",?\s+(?P<what>[^,.;:!?]{3,40}?)\s+(?:then|dann|alors)[.!]?$",
     re.IGNORECASE,
 )
+_LATER = re.compile(
+    r"^(?:(?:maybe|perhaps|peut-être|vielleicht) )?(?:next (?:year|month|time|quarter)|later"
+    r"|l['’]année prochaine|plus tard|la prochaine fois|nächstes jahr|später|ein andermal)$",
+    re.IGNORECASE,
+)
 _VAGUE_CHOICE = re.compile(r"^(?:that|this|it|so|we|us|you|das|ça|cela)\b", re.IGNORECASE)
 
 
@@ -496,7 +506,13 @@ def confirmations(source: str, language: Language = ENGLISH) -> list[str]:
     for _, speaker, sentence in labelled_sentences(source):
         confirmed = _CONFIRMED.match(sentence.strip())
         what = confirmed.group("what").strip() if confirmed else ""
-        if speaker and what and not _VAGUE_CHOICE.match(what) and _content(what):
+        if (
+            speaker
+            and what
+            and not _VAGUE_CHOICE.match(what)
+            and not _LATER.match(what)  # "Bon, l'année prochaine alors": put off, not chosen
+            and _content(what)
+        ):
             found.append(language.confirmed.format(who=speaker, what=what) + ".")
     return found
 

@@ -248,7 +248,9 @@ def _parse_clause(
             speaker,
         )
     else:
-        return _german(clause, speaker, addressee, requested, people)
+        return _german(clause, speaker, addressee, requested, people) or _french(
+            clause, speaker, addressee, requested
+        )
     verb = rest.split()[0].lower().strip(",.") if rest.split() else ""
     if verb in _NOT_TASKS or (verb == "have" and rest.split()[1:2] == ["to"]):
         return None
@@ -321,6 +323,74 @@ def _de_task(rest: str, infinitive: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+# French: "je vais demander …", "je m'occupe de …", "je réserve les chaises d'ici vendredi",
+# and requests "Élodie, tu peux envoyer … d'ici jeudi ?", "Pouvez-vous préparer … ?".
+_FR_LEAD = r"(?:^|[,;:]\s+|\b(?i:et)\s+)(?i:(?:alors|bon|donc|oui|d'accord|ok|okay)[,]?\s+)*"
+_FR_CARE = re.compile(_FR_LEAD + r"(?i:je) m['’]occupe (?P<rest>(?:de|du|des|d['’])\s?.+)")
+_FR_WILL = re.compile(
+    _FR_LEAD + r"(?i:je) vais (?P<verb>[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re))\b(?P<rest>.*)"
+)
+_FR_FIRST = re.compile(
+    _FR_LEAD
+    + r"(?i:je|j['’])\s?(?P<verb>[a-zàâçéèêëîïôûùüÿœ]+) (?P<rest>(?:le|la|les|l['’]|un|une|des|du"
+    r"|aussi|demain|d['’]ici)\b.+)"
+)
+_FR_REQUEST = re.compile(
+    r"^(?:(?P<owner>" + _NAME + r"),\s+)?(?i:tu peux|tu pourrais|peux-tu|pourrais-tu|vous pouvez"
+    r"|vous pourriez|pouvez-vous|pourriez-vous)\s+(?P<verb>[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re))\b"
+    r"(?P<rest>.*?)\s*\??$"
+)
+# First-person present → infinitive for the verbs meetings use; a regular -er verb adds "r".
+_FR_IRREGULAR = {
+    "fais": "faire", "envoie": "envoyer", "appelle": "appeler", "rappelle": "rappeler",
+    "écris": "écrire", "prends": "prendre", "mets": "mettre", "vois": "voir", "dis": "dire",
+    "finis": "finir", "choisis": "choisir", "reviens": "revenir", "relis": "relire",
+}  # fmt: skip
+_FR_NOT_TASKS = frozenset(
+    "pense crois trouve suis ai sais veux voudrais peux dois espère propose suggère comprends "
+    "vois récapitule confirme".split()
+)
+_FR_DUE = re.compile(
+    r"\b((?:d['’]ici|avant|pour) (?:le |la |lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|demain|la fin)[^,.;!?]{0,20}?|demain|aujourd['’]hui|la semaine prochaine)(?=[\s,.!?]|$)",
+    re.IGNORECASE,
+)
+
+
+def _french(clause: str, speaker: str, addressee: str, requested: bool) -> Commitment | None:
+    """A French commitment or request in `clause`, or None."""
+    clause = clause.strip()
+    care = _FR_CARE.search(clause)
+    will = _FR_WILL.search(clause)
+    first = _FR_FIRST.search(clause)
+    request = _FR_REQUEST.match(clause)
+    if speaker and care:
+        owner, task = speaker, f"S'occuper {care.group('rest')}"
+    elif speaker and will:
+        owner, task = speaker, will.group("verb") + will.group("rest")
+    elif speaker and first and first.group("verb").lower() not in _FR_NOT_TASKS:
+        verb = first.group("verb").lower()
+        infinitive = _FR_IRREGULAR.get(verb) or (verb + "r" if verb.endswith("e") else "")
+        if not infinitive:
+            return None
+        owner, task = speaker, f"{infinitive} {first.group('rest')}"
+    elif request and (request.group("owner") or (requested and addressee)):
+        owner = _owner_name(request.group("owner") or addressee)
+        if owner in _NOT_OWNERS:
+            return None
+        owner, task = owner, request.group("verb") + request.group("rest")
+    else:
+        return None
+    task = re.sub(
+        r"^(\S+) (?:aussi|donc|alors|bien|vite) ", r"\1 ", " ".join(task.rstrip(" .!?").split())
+    )
+    words = task.split()
+    if len(words) < 2 or words[1].lower() in {"ça", "cela", "le", "la"} and len(words) <= 3:
+        return None  # "je m'en occupe", "je le fais": the answer to a request
+    due = _FR_DUE.search(clause)
+    return Commitment(owner, task[:1].upper() + task[1:] + ".", due.group(1) if due else "", clause)
+
+
 def _german(
     clause: str, speaker: str, addressee: str, requested: bool, people: frozenset[str]
 ) -> Commitment | None:
@@ -380,6 +450,7 @@ def parse(
             or (requested and _YOU_REQUEST.match(clause))
             or _DE_REQUEST.match(clause.strip())
             or _DE_CAN.match(clause.strip())
+            or _FR_REQUEST.match(clause.strip())
         )
         if clause.rstrip().endswith("?") and not request:
             continue

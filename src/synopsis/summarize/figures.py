@@ -39,7 +39,7 @@ _ADDRESSED = re.compile(
 )
 # Would-be figures: "40 euros would be feasible" is an idea, not a fact.
 _CONDITIONAL = re.compile(
-    r"\b(?:would|could|might|wäre|wären|könnte|könnten|würde|würden|serait|pourrait|pourrions)\b",
+    r"\b(?:would|could|might|wäre|wären|könnte|könnten|würde|würden|\w{3,}rai(?:t|ent)|pourrions)\b",
     re.IGNORECASE,
 )
 # "Let's make it twenty percent", "Hamid, make the order 450 doses": told, not stated.
