@@ -181,8 +181,8 @@ def corrected_numbers(source: str) -> set[str]:
     stated = [(index, figures, words) for index, figures, words in stated if figures]
     for position, (_, figures, words) in enumerate(stated):
         for later, later_figures, _ in stated[position + 1 :]:
-            turn = sentences[later][0]
-            if not _revises(sentences[later][2], words - figures, figures):
+            turn, _, text = sentences[later]
+            if not _revises(text, words - figures, figures):
                 continue
             said = " ".join(s for number, _, s in sentences[: later + 1] if number == turn)
             if cues.CORRECTS.search(said):
@@ -191,7 +191,7 @@ def corrected_numbers(source: str) -> set[str]:
 
 
 def missing_figures(source: str, summary: str, language: Language) -> list[tuple[str, str]]:
-    """Up to `MAX_FIGURE_POINTS` plain sentences of the source whose figures `summary` lacks,
+    """Up to `MAX_FIGURE_POINTS` plain sentences of the source with figures `summary` lacks,
     the ones with most figures first, in source order: (speaker, key point) each."""
     sentences = labelled_sentences(source)
     carried = numbers_in(summary)
@@ -206,7 +206,7 @@ def missing_figures(source: str, summary: str, language: Language) -> list[tuple
                 continue
             sentence = "Figures: " + rest
         figures = _figures(sentence)
-        if not figures or figures & carried or not _plain(sentence, language, not figure_first):
+        if not figures or figures <= carried or not _plain(sentence, language, not figure_first):
             continue
         if states_corrected(sentence, corrected):
             continue
