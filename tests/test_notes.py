@@ -335,7 +335,7 @@ Ben: It's eighty-two percent of new users who finish the tutorial on their first
         ),
     ]
     # a figure the summary already carries is not repeated
-    assert missing_figures(source, "- Sign-ups reached 1,240.", ENGLISH)[0][1].startswith(
+    assert missing_figures(source, "- Sign-ups rose from 310 to 1,240.", ENGLISH)[0][1].startswith(
         "Ben reported eighty-two"
     )
     document = (
