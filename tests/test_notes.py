@@ -369,3 +369,17 @@ def test_a_figure_corrected_in_a_later_turn_is_stale():
         "Tim: The band costs 400 euros for the weekend."
     )
     assert corrected_numbers(source) == {"640"}  # the band is another thing, not a correction
+
+
+def test_a_figure_said_as_a_phrase_is_reported_in_the_speakers_name():
+    from synopsis.summarize.figures import missing_figures
+    from synopsis.summarize.language import ENGLISH
+
+    source = """Ada: How bad was it?
+Ben: 2,318 failed orders in that window.
+Cleo: 72 minutes, and that is the number.
+Ada: We page the on-call when more than 2 percent of orders fail over five minutes.
+Ben: 40 percent."""
+    found = missing_figures(source, "", ENGLISH)
+    assert ("Ben", "Ben reported 2,318 failed orders in that window.") in found
+    assert not any("72 minutes" in point or "40 percent" in point for _, point in found)

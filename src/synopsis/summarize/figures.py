@@ -83,10 +83,17 @@ _EARLIER = re.compile(
     r"|initialement|prévu\w*)\b",
     re.IGNORECASE,
 )
-MAX_FIGURE_POINTS = 3
+MAX_FIGURE_POINTS = 4
 MAX_WORDS = 40
 MIN_CONTENT_WORDS = 4  # besides the figures: "Eighty-four." is no key point
 MIN_AFTER_FIGURE = 5  # "It's 72 minutes, not forty" says too little once "it" is gone
+MIN_PHRASE_WORDS = 3  # "2,318 failed payments in that window", not "Seventy-two, then."
+# A figure and what it counts, with no verb and no second clause.
+_FIGURE_PHRASE = re.compile(
+    r"^(?:about |around |over |some |roughly |nearly )?[$€£]?\d(?:[^,;:]|,(?=\d))*[.!]$", re.I
+)
+MIN_SHARED_UNCUED = 3  # … without a correction said: "2,318 failed payments" is not revised by
+# "we page when 2 percent of payments fail"
 MIN_SHARED = 2  # content words a later sentence must share to be about the same thing
 REVISION_SHARE = 0.35  # … and at least this share of the shorter one's
 
@@ -105,26 +112,32 @@ def _figures(sentence: str) -> set[str]:
     return found
 
 
-def _plain(sentence: str, language: Language, clause: bool = True) -> bool:
+def _plain(sentence: str, language: Language, phrase: bool = False) -> bool:
     """A statement of fact: no question, request, "I", proposal, hedge, ruling or idea put off,
-    a subject the reader can resolve, more than the figure itself, and (a `clause`) a verb."""
-    return not (
+    and more than the figure itself; unless it is a figure `phrase` ("2,318 failed payments in
+    that window"), a clause with a verb and a subject the reader can resolve."""
+    if (
         sentence.rstrip().endswith("?")
         or sentence.rstrip()[-1:] not in ".!"  # a heading or a title line
         or cues.first_person_singular(sentence)
         or _ADDRESSED.search(sentence)
         or _CONDITIONAL.search(sentence)
         or _DIRECTIVE.search(sentence)
-        or _VAGUE_SUBJECT.match(sentence)
         or cues.PROPOSAL.search(sentence)
         or cues.PROPOSES.search(sentence)
         or cues.DEFERRED.search(sentence)
         or cues.SETTLED.search(sentence)  # a ruling: the decisions carry it
         or _EARLIER.search(sentence)
         or (language.code != "en" and _OTHER_WE.search(sentence))
+    ):
+        return False
+    if phrase:
+        return _meaning_words(sentence) >= MIN_PHRASE_WORDS
+    return not (
+        _VAGUE_SUBJECT.match(sentence)
         or _meaning_words(sentence) < MIN_CONTENT_WORDS
         or sentence[:1].isdigit()  # "72 minutes, and that's the number": a reply, not a clause
-        or (clause and language.code == "en" and not _VERB.search(sentence))
+        or (language.code == "en" and not _VERB.search(sentence))
     )
 
 
@@ -161,10 +174,10 @@ def _reported(
     return f"{speaker} reported {'' if as_object else 'that '}{sentence}"
 
 
-def _revises(later: str, words: set[str], figures: set[str]) -> bool:
+def _revises(later: str, words: set[str], figures: set[str], least_words: int = MIN_SHARED) -> bool:
     """A later sentence gives other figures for the same thing (it shares words with it)."""
     theirs = content_words(later)
-    least = max(MIN_SHARED, REVISION_SHARE * min(len(words), len(theirs)))
+    least = max(least_words, REVISION_SHARE * min(len(words), len(theirs)))
     return bool(_figures(later) - figures) and len(words & theirs) >= least
 
 
@@ -199,22 +212,24 @@ def missing_figures(source: str, summary: str, language: Language) -> list[tuple
     candidates: list[tuple[int, int, tuple[str, str]]] = []
     for index, (_, speaker, said) in enumerate(sentences):
         sentence = _OPENER.sub("", said.strip())
-        figure_first = _IT_IS.match(sentence)
-        if figure_first:  # "It's 1,140 distinct users …" → "1,140 distinct users …"
-            rest = sentence[figure_first.end() :]
-            if _meaning_words(rest) < MIN_AFTER_FIGURE:
+        it_is = _IT_IS.match(sentence)
+        if it_is:  # "It's 1,140 distinct users …" → "1,140 distinct users …"
+            sentence = sentence[it_is.end() :]
+            if _meaning_words(sentence) < MIN_AFTER_FIGURE:
                 continue
-            sentence = "Figures: " + rest
+        # "2,318 failed payments in that window.": a figure said as a phrase, in a speaker's name
+        phrase = bool(it_is or _FIGURE_PHRASE.match(sentence))
         figures = _figures(sentence)
-        if not figures or figures <= carried or not _plain(sentence, language, not figure_first):
+        if not figures or figures <= carried or not _plain(sentence, language, phrase):
             continue
-        if states_corrected(sentence, corrected):
+        if (phrase and not speaker) or states_corrected(sentence, corrected):
             continue
         words = content_words(sentence) - figures
-        if any(_revises(later, words, figures) for _, _, later in sentences[index + 1 :]):
+        later = [text for _, _, text in sentences[index + 1 :]]
+        if any(_revises(text, words, figures, MIN_SHARED_UNCUED) for text in later):
             continue
-        text = _condensed(sentence.removeprefix("Figures: "), figures)
-        point = _reported(text, speaker, language, source, as_object=bool(figure_first))
+        text = _condensed(sentence, figures)
+        point = _reported(text, speaker, language, source, as_object=phrase)
         if text and point:
             candidates.append((len(figures), index, (speaker, point)))
     chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_FIGURE_POINTS]
