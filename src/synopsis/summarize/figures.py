@@ -30,6 +30,9 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_NUMBER_NOUN = re.compile(
+    r"\b[\w-]*(?:ty|teen|ten|one|two|three|four|five|six|seven|eight|nine)s\b"
+)
 _ORDINAL_WORD = re.compile(
     r"\b(?:twenty|thirty)[- ]?(?:first|second|third|\w+th)\b|\b\w+tieth\b", re.I
 )
@@ -108,7 +111,8 @@ def _figures(sentence: str) -> set[str]:
             continue
         found |= number
     if not _DATE_WORDS.search(sentence) and not _ORDINAL_WORD.search(sentence):
-        found |= {str(value) for value in spelled_numbers(sentence.lower()) if value >= 20}
+        words = _NUMBER_NOUN.sub(" ", sentence.lower())  # "the over-sixty-fives" count nothing
+        found |= {str(value) for value in spelled_numbers(words) if value >= 20}
     return found
 
 
