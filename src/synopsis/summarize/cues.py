@@ -186,6 +186,14 @@ SETTLED = _words(
     r"on retient",
 )
 
+# Month names in the summary languages with cue words (a figure next to one is a date).
+MONTHS = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars|avril|mai"
+    r"|juin|juillet|août|septembre|octobre|novembre|décembre)\b",
+    re.IGNORECASE,
+)
+
 # A speaker corrects a figure they or someone gave ("I have to correct myself", "make that 72").
 CORRECTS = _words(
     r"correct myself",

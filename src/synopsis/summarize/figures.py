@@ -23,12 +23,7 @@ _FIGURE = re.compile(
     r"|\d+\s?(?:%|percent|per cent|prozent|pour cent))(?![\w:]|\.\d|,\d)",
     re.IGNORECASE,
 )
-_DATE_WORDS = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars|avril|mai"
-    r"|juin|juillet|août|septembre|octobre|novembre|décembre)\b",
-    re.IGNORECASE,
-)
+_DATE_WORDS = cues.MONTHS
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _NUMBER_NOUN = re.compile(
     r"\b[\w-]*(?:ty|teen|ten|one|two|three|four|five|six|seven|eight|nine)s\b"
@@ -95,10 +90,13 @@ MIN_PHRASE_WORDS = 3  # "2,318 failed payments in that window", not "Seventy-two
 _FIGURE_PHRASE = re.compile(
     r"^(?:about |around |over |some |roughly |nearly )?[$€£]?\d(?:[^,;:]|,(?=\d))*[.!]$", re.I
 )
-MIN_SHARED_UNCUED = 3  # … without a correction said: "2,318 failed payments" is not revised by
-# "we page when 2 percent of payments fail"
-MIN_SHARED = 2  # content words a later sentence must share to be about the same thing
-REVISION_SHARE = 0.35  # … and at least this share of the shorter one's
+# A later sentence revises a figure when it shares this many content words with it (and at
+# least REVISION_SHARE of the shorter one's): two after a correction is said ("I have to
+# correct myself"), three otherwise ("2,318 failed payments" is not revised by "we page when
+# 2 percent of payments fail").
+MIN_SHARED = 2
+MIN_SHARED_UNCUED = 3
+REVISION_SHARE = 0.35
 
 
 def _figures(sentence: str) -> set[str]:
