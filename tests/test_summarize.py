@@ -127,3 +127,15 @@ def test_unsupported_terms_are_reported(registry):
 def test_bad_requests_fail_clearly(registry, kwargs, error):
     with pytest.raises(error):
         synopsis.summarize(registry=registry, **kwargs)
+
+
+def test_a_headline_is_one_clean_line_even_when_the_model_answers_in_json():
+    from synopsis.summarize.pipeline import headline_of
+
+    assert headline_of('{\n  "headline": "Klassenfahrt und Sommerfest geplant"\n}') == (
+        "Klassenfahrt und Sommerfest geplant"
+    )
+    assert (
+        headline_of('\n"**Launch date set for March 12.**"\nmore') == "Launch date set for March 12"
+    )
+    assert headline_of("") == ""

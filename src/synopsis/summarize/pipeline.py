@@ -289,11 +289,7 @@ class MapReduce:
                     styles.OUTPUT_TOKENS.get(request.style, self.settings.llm_max_output_tokens),
                 )
             if request.style == "headline":
-                output = (
-                    output.strip().splitlines()[0].strip().strip('"“”*#').rstrip(".")
-                    if output.strip()
-                    else ""
-                )
+                output = headline_of(output)
             self.progress("final", 1, 1)
         timings["final"] = time.perf_counter() - final_started
         timings["total"] = time.perf_counter() - started
@@ -497,6 +493,21 @@ class MapReduce:
             return Notes.from_data(points=data).key_points[:limit]
 
         return job
+
+
+def headline_of(output: str) -> str:
+    """The headline in a model's answer: its first line without quotes, label or final period;
+    the string inside, when a small model answers {"headline": "…"} anyway."""
+    text = output.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            text = next((v for v in data.values() if isinstance(v, str) and v.strip()), "")
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[0].strip().strip('"“”*#').rstrip(".").strip() if lines else ""
 
 
 def _checked_entry(

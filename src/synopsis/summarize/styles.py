@@ -109,7 +109,8 @@ def label_speakers(text: str) -> str:
 
 LANGUAGE_NOTE = """
 
-Write every sentence of your answer in {language}{translating}; keep JSON keys exactly as given."""
+Write every sentence of your answer in {language}{translating}{keys}."""
+JSON_KEYS_NOTE = "; keep JSON keys exactly as given"
 
 
 @dataclass(frozen=True)
@@ -143,19 +144,23 @@ class Source:
     def label(self) -> str:
         return "Transcript" if "transcript" in self.kind else "Document"
 
-    def language_note(self) -> str:
+    def language_note(self, json_answer: bool = True) -> str:
         """Nothing for English from English (the prompts are written in it), else the language
-        to write in."""
+        to write in; JSON keys are mentioned only when the answer is JSON (a headline asked
+        "keep JSON keys" comes back as {"headline": …})."""
         if self.language.code == self.source_language == "en":
             return ""
         translating = (
             "" if self.language.code == self.source_language else ", translating from the source"
         )
-        return LANGUAGE_NOTE.format(language=self.language.name, translating=translating)
+        keys = JSON_KEYS_NOTE if json_answer else ""
+        return LANGUAGE_NOTE.format(language=self.language.name, translating=translating, keys=keys)
 
 
-def _messages(document: str, label: str, instruction: str, source: Source) -> list[Message]:
-    instruction += source.language_note()
+def _messages(
+    document: str, label: str, instruction: str, source: Source, json_answer: bool = True
+) -> list[Message]:
+    instruction += source.language_note(json_answer)
     return [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f'{label}:\n"""\n{document.strip()}\n"""\n\n{instruction}'},
@@ -215,7 +220,7 @@ def final_messages(
     if request.prompt and request.style != "custom":
         instruction += f"\n\nAlso follow these instructions: {request.prompt}"
     label = "Notes" if from_notes else source.label
-    return _messages(text, label, instruction, source)
+    return _messages(text, label, instruction, source, json_answer=request.style == "json")
 
 
 def instruction_overhead(request: StyleRequest) -> str:
@@ -224,7 +229,9 @@ def instruction_overhead(request: StyleRequest) -> str:
     extra = (request.prompt or "") + (
         json.dumps(request.schema, indent=1) if request.schema else ""
     )
-    note = LANGUAGE_NOTE.format(language="Portuguese", translating=", translating from the source")
+    note = LANGUAGE_NOTE.format(
+        language="Portuguese", translating=", translating from the source", keys=JSON_KEYS_NOTE
+    )
     return SYSTEM + PART + max(candidates, key=len) + extra + note
 
 
