@@ -10,6 +10,7 @@ the model's notes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import cues
 from .commitments import content_words, labelled_sentences, stem
@@ -176,11 +177,25 @@ def _reported(
     return f"{speaker} reported {'' if as_object else 'that '}{sentence}"
 
 
-def _revises(later: str, words: set[str], figures: set[str], least_words: int = MIN_SHARED) -> bool:
+@dataclass(frozen=True)
+class _Stated:
+    """One sentence's figures and content words, computed once per source."""
+
+    figures: frozenset[str]
+    words: frozenset[str]
+
+
+def _stated(sentences: list[tuple[int, str, str]]) -> list[_Stated]:
+    return [
+        _Stated(frozenset(_figures(text)), frozenset(content_words(text)))
+        for _, _, text in sentences
+    ]
+
+
+def _revises(later: _Stated, words: set[str], figures: set[str], least_words: int) -> bool:
     """A later sentence gives other figures for the same thing (it shares words with it)."""
-    theirs = content_words(later)
-    least = max(least_words, REVISION_SHARE * min(len(words), len(theirs)))
-    return bool(_figures(later) - figures) and len(words & theirs) >= least
+    least = max(least_words, REVISION_SHARE * min(len(words), len(later.words)))
+    return bool(later.figures - figures) and len(words & later.words) >= least
 
 
 def corrected_numbers(source: str) -> set[str]:
@@ -189,19 +204,20 @@ def corrected_numbers(source: str) -> set[str]:
     198 euros per child" makes the 185 stated earlier stale)."""
     found = denied_numbers(source)
     sentences = labelled_sentences(source)
-    stated = [
-        (index, _figures(sentence), content_words(sentence))
-        for index, (_, _, sentence) in enumerate(sentences)
-    ]
-    stated = [(index, figures, words) for index, figures, words in stated if figures]
-    for position, (_, figures, words) in enumerate(stated):
-        for later, later_figures, _ in stated[position + 1 :]:
-            turn, _, text = sentences[later]
-            if not _revises(text, words - figures, figures):
+    stated = _stated(sentences)
+    with_figures = [index for index, facts in enumerate(stated) if facts.figures]
+    for position, index in enumerate(with_figures):
+        figures, words = (
+            set(stated[index].figures),
+            set(stated[index].words - stated[index].figures),
+        )
+        for later in with_figures[position + 1 :]:
+            if not _revises(stated[later], words, figures, MIN_SHARED):
                 continue
+            turn = sentences[later][0]
             said = " ".join(s for number, _, s in sentences[: later + 1] if number == turn)
             if cues.CORRECTS.search(said):
-                found |= figures - later_figures
+                found |= figures - stated[later].figures
     return found
 
 
@@ -209,6 +225,7 @@ def missing_figures(source: str, summary: str, language: Language) -> list[tuple
     """Up to `MAX_FIGURE_POINTS` plain sentences of the source with figures `summary` lacks,
     the ones with most figures first, in source order: (speaker, key point) each."""
     sentences = labelled_sentences(source)
+    stated = _stated(sentences)
     carried = numbers_in(summary)
     corrected = corrected_numbers(source)
     candidates: list[tuple[int, int, tuple[str, str]]] = []
@@ -227,8 +244,7 @@ def missing_figures(source: str, summary: str, language: Language) -> list[tuple
         if (phrase and not speaker) or states_corrected(sentence, corrected):
             continue
         words = content_words(sentence) - figures
-        later = [text for _, _, text in sentences[index + 1 :]]
-        if any(_revises(text, words, figures, MIN_SHARED_UNCUED) for text in later):
+        if any(_revises(later, words, figures, MIN_SHARED_UNCUED) for later in stated[index + 1 :]):
             continue
         text = _condensed(sentence, figures)
         point = _reported(text, speaker, language, source, as_object=phrase)
