@@ -222,6 +222,8 @@ def test_incomplete_lines():
         "Pricing was reviewed, but...": "cut off with an ellipsis",
         "Budget for the marketing of the new product": "no verb",
     }
+    # an empty bullet or a bare "**" (a small model's stray markup) is no crash
+    assert incomplete_lines("- \n**\n- The launch moves to March 14.") == []
 
 
 def test_no_model_is_loaded_without_a_judge(monkeypatch):

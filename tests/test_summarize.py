@@ -139,3 +139,29 @@ def test_a_headline_is_one_clean_line_even_when_the_model_answers_in_json():
         headline_of('\n"**Launch date set for March 12.**"\nmore') == "Launch date set for March 12"
     )
     assert headline_of("") == ""
+
+
+def test_a_callers_schema_gets_bounds_that_any_valid_answer_of_it_keeps():
+    import jsonschema
+
+    from synopsis.llm.schemas import DEFAULT_MAX_ITEMS, bounded
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "decisions": {"type": "array", "items": {"type": "string"}},
+            "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "tags": {"type": "array", "maxItems": 3, "items": {"enum": ["a", "b"]}},
+            "notes": {"type": ["string", "null"], "minLength": 500},
+        },
+    }
+    grammar = bounded(schema)
+    assert grammar["properties"]["decisions"]["maxItems"] == DEFAULT_MAX_ITEMS
+    assert grammar["properties"]["decisions"]["items"]["maxLength"] == 400
+    assert "maxLength" not in grammar["properties"]["code"]  # a pattern bounds it already
+    assert grammar["properties"]["tags"]["maxItems"] == 3
+    assert grammar["properties"]["notes"]["maxLength"] == 500  # never below the minimum
+    assert "maxItems" not in schema["properties"]["decisions"]  # the caller's is left alone
+    answer = {"decisions": ["Launch on March 12."], "code": "ABC", "tags": ["a"], "notes": None}
+    jsonschema.validate(answer, grammar)
+    jsonschema.validate(answer, schema)

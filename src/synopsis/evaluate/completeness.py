@@ -57,7 +57,7 @@ def _why(line: str) -> str | None:
     stripped = line.rstrip()
     if stripped.endswith(("…", "...")):
         return "cut off with an ellipsis"
-    if stripped[-1:] in ",;:-–—":
+    if stripped and stripped[-1] in ",;:-–—":  # ("" is in every string)
         return f"ends with {stripped[-1]!r}"
     words = [w.lower().replace("’", "'") for w in _WORD.findall(stripped)]
     if not words:

@@ -95,3 +95,28 @@ def _refuse_cycles(refs: dict[str, set[str]]) -> None:
             if start == target or start.startswith(target + "/") or target == "#":
                 raise SchemaError("recursive $ref is not supported: the schema refers to itself")
             frontier |= targets(target)
+
+
+# Bounds for a caller's schema that sets none, as the summary's own schemas do: a small model
+# that starts repeating itself inside a string or an array is stopped by the grammar instead of
+# running to the output limit and returning cut-off JSON (an error for the caller).
+DEFAULT_MAX_LENGTH = 400
+DEFAULT_MAX_ITEMS = 20
+
+
+def bounded(schema: Any) -> Any:
+    """A copy of `schema` in which every string and array without a bound gets one; output
+    that fits it also fits `schema`."""
+    if isinstance(schema, list):
+        return [bounded(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {key: bounded(value) for key, value in schema.items()}
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    free = not any(key in node for key in ("enum", "const", "pattern", "format"))
+    if "string" in kinds and free and "maxLength" not in node:
+        node["maxLength"] = max(DEFAULT_MAX_LENGTH, int(node.get("minLength", 0)))
+    if "array" in kinds and "maxItems" not in node:
+        node["maxItems"] = max(DEFAULT_MAX_ITEMS, int(node.get("minItems", 0)))
+    return node

@@ -28,7 +28,7 @@ from ..llm.base import (
     strip_reasoning,
 )
 from ..llm.registry import ModelRegistry, get_registry
-from ..llm.schemas import check_schema
+from ..llm.schemas import bounded, check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
@@ -280,7 +280,7 @@ class MapReduce:
             messages = styles.final_messages(material, request, from_notes, source)
             if request.style == "json":
                 data = self._data(
-                    messages, request.schema or {}, self.settings.llm_max_output_tokens
+                    messages, bounded(request.schema or {}), self.settings.llm_max_output_tokens
                 )
                 output = json.dumps(data, ensure_ascii=False, indent=2)
             else:
