@@ -537,6 +537,7 @@ def test_an_idea_nobody_took_up_is_neither_fact_task_nor_rejection_when_put_off(
         rejected_proposals,
         states_idea_as_fact,
         tasks_stated_as_decisions,
+        untaken_ideas,
     )
     from synopsis.summarize.commitments import labelled_sentences
 
@@ -546,9 +547,9 @@ Ivo: Honestly, I'd move the demo to the main hall for the whole week.
 Noor: I don't want that. The main hall is booked for exams, and the small room is enough.
 Ivo: I'd love to write a blog post about it.
 Noor: Interesting, we'll see. Let's not plan that yet."""
-    sentences = labelled_sentences(source)
-    assert states_idea_as_fact("Every tester will get a free month of the premium plan.", sentences)
-    assert not states_idea_as_fact("Ivo proposed a free month for testers.", sentences)
+    ideas = untaken_ideas(labelled_sentences(source))
+    assert states_idea_as_fact("Every tester will get a free month of the premium plan.", ideas)
+    assert not states_idea_as_fact("Ivo proposed a free month for testers.", ideas)
     assert rejected_proposals(source) == [
         "Noor turned down the proposal by Ivo: The main hall is booked for exams, and the small "
         "room is enough."

@@ -228,24 +228,29 @@ _AS_IDEA = re.compile(
 )
 
 
-def states_idea_as_fact(claim: str, sentences: list[tuple[int, str, str]]) -> bool:
+def untaken_ideas(sentences: list[tuple[int, str, str]]) -> list[frozenset[str]]:
+    """The content words of each sentence that puts an idea forward which nobody took up: not
+    settled, not agreed to in the reply. Computed once per source for `states_idea_as_fact`."""
+    return [
+        frozenset(_content(sentence))
+        for index, (_, _, sentence) in enumerate(sentences)
+        if cues.puts_forward(sentence)
+        and not (cues.SETTLED.search(sentence) or _agreed_in_reply(index, sentences))
+    ]
+
+
+def states_idea_as_fact(claim: str, ideas: list[frozenset[str]]) -> bool:
     """`claim` tells as done or certain what a sentence of the source only put forward, and
-    nobody took up ("will receive a voucher" for "I'd like to send them a voucher", answered
-    with "don't promise anyone a voucher before then"): it shares most of that sentence's
-    words and none that keep it an idea."""
+    nobody took up (`ideas`, from `untaken_ideas`): "will receive a voucher" for "I'd like to
+    send them a voucher", answered with "don't promise anyone a voucher before then". It shares
+    most of that sentence's words and none that keep it an idea."""
     if _AS_IDEA.search(claim):
         return False
     words = _content(claim)
-    for index, (_, _, sentence) in enumerate(sentences):
-        if not (cues.PROPOSAL.search(sentence) or cues.PROPOSES.search(sentence)):
-            continue
-        idea = _content(sentence)
-        shared = len(words & idea)
-        if shared >= max(MIN_IDEA_WORDS, IDEA_SHARE * min(len(idea), len(words))) and not (
-            cues.SETTLED.search(sentence) or _agreed_in_reply(index, sentences)
-        ):
-            return True
-    return False
+    return any(
+        len(words & idea) >= max(MIN_IDEA_WORDS, IDEA_SHARE * min(len(idea), len(words)))
+        for idea in ideas
+    )
 
 
 MIN_IDEA_WORDS = 3
@@ -313,8 +318,7 @@ def _unsettled(
         return True  # said to someone ("bring your broken stuff"): advice or a request
     if question or cues.STATUS.search(sentence):
         return True
-    proposed = cues.PROPOSAL.search(sentence) or cues.PROPOSES.search(sentence)
-    return bool(proposed) and not _agreed_in_reply(index, sentences)
+    return cues.puts_forward(sentence) and not _agreed_in_reply(index, sentences)
 
 
 def drop_restated_tasks(decisions: list[str], items: list[ActionItem], source: str) -> list[str]:

@@ -81,6 +81,12 @@ PROPOSES = _words(
     r"je suggère",
 )
 
+
+def puts_forward(text: str) -> bool:
+    """The sentence proposes something or hedges about it ("I'd put a freeze on it", "maybe")."""
+    return bool(PROPOSAL.search(text) or PROPOSES.search(text))
+
+
 # A reply that turns a proposal down.
 REJECTS = re.compile(
     r"(?:^|[,.]\s*)(?:but )?no\b(?![- ](?:one|doubt|problem))|my answer is no|proposal rejected"

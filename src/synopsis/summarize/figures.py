@@ -126,8 +126,7 @@ def _plain(sentence: str, language: Language, phrase: bool = False) -> bool:
         or _ADDRESSED.search(sentence)
         or _CONDITIONAL.search(sentence)
         or _DIRECTIVE.search(sentence)
-        or cues.PROPOSAL.search(sentence)
-        or cues.PROPOSES.search(sentence)
+        or cues.puts_forward(sentence)
         or cues.DEFERRED.search(sentence)
         or cues.SETTLED.search(sentence)  # a ruling: the decisions carry it
         or _EARLIER.search(sentence)

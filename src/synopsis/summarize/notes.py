@@ -22,6 +22,7 @@ from .attribution import (
     drop_superseded,
     states_idea_as_fact,
     tasks_stated_as_decisions,
+    untaken_ideas,
 )
 from .chunking import split_sentences
 from .commitments import commitments, content_words, labelled_sentences
@@ -379,12 +380,12 @@ class Notes:
         points = _unique(
             [_as_reported(_without_label(p, set(spoken)), bool(spoken)) for p in self.key_points]
         )
-        sentences = labelled_sentences(source) if spoken else []
+        ideas = untaken_ideas(labelled_sentences(source)) if spoken else []
         points = _sentences_kept(
             points,
             lambda s: (
                 credited_rightly(s, spoken, taken)
-                and not states_idea_as_fact(s, sentences)
+                and not states_idea_as_fact(s, ideas)
                 and not invented_numbers(s, numbers)
                 and not states_corrected(s, corrected)
                 and not (spoken and _CHATTER.match(s))

@@ -32,7 +32,12 @@ from ..llm.schemas import bounded, check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
-from .attribution import claims_unstated_approval, drop_superseded, states_idea_as_fact
+from .attribution import (
+    claims_unstated_approval,
+    drop_superseded,
+    states_idea_as_fact,
+    untaken_ideas,
+)
 from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns, split_sentences
 from .commitments import labelled_sentences
@@ -463,7 +468,7 @@ class MapReduce:
             tidy = Notes.from_data(speakers={"speakers": [{"speaker": speaker, "said": entry}]})
             said[speaker] = " ".join(tidy.said.get(speaker, [])) or said[speaker]
         figures = (source_numbers(text), corrected_numbers(text))  # once, not per speaker
-        sentences = labelled_sentences(text)
+        ideas = untaken_ideas(labelled_sentences(text))
         return Notes(
             notes.key_points,
             notes.decisions,
@@ -471,7 +476,7 @@ class MapReduce:
             {
                 speaker: [
                     trim(
-                        _checked_entry(entry, spoken.get(speaker, ""), speaker, figures, sentences),
+                        _checked_entry(entry, spoken.get(speaker, ""), speaker, figures, ideas),
                         speaker,
                     )
                 ]
@@ -515,24 +520,25 @@ def _checked_entry(
     turns: str,
     speaker: str,
     source_figures: tuple[set[str], set[str]],
-    sentences: list[tuple[int, str, str]],
+    ideas: list[frozenset[str]],
 ) -> str:
     """A speaker's entry with their tasks still open, only the proposals they made, a figure
-    they corrected later given only as corrected, and no number the source never states or
-    corrects away (`source_figures`: the source's `source_numbers` and `corrected_numbers`)."""
+    they corrected later given only as corrected, no number the source never states or
+    corrects away (`source_figures`: the source's `source_numbers` and `corrected_numbers`),
+    no approval only asked for and no idea nobody took up (`ideas`) told as fact."""
     if not turns:
         return entry
     entry = own_decisions(own_proposals(keep_tasks_open(entry, turns, speaker), turns), turns)
     stated, corrected = source_figures
-    sentences = [
+    kept = [
         s
         for s in drop_superseded(split_sentences(entry))
         if not invented_numbers(s, stated)
         and not states_corrected(s, corrected)
         and not claims_unstated_approval(s, turns)
-        and not states_idea_as_fact(s, sentences)
+        and not states_idea_as_fact(s, ideas)
     ]
-    return " ".join(sentences)
+    return " ".join(kept)
 
 
 def _pack(items: list[str], budget: int, count: Callable[[str], int]) -> list[list[str]]:
