@@ -383,3 +383,32 @@ Ben: 40 percent."""
     found = missing_figures(source, "", ENGLISH)
     assert ("Ben", "Ben reported 2,318 failed orders in that window.") in found
     assert not any("72 minutes" in point or "40 percent" in point for _, point in found)
+
+
+def test_key_points_never_tell_an_open_task_as_done():
+    source = (
+        "Oskar: I'll book the lab today.\n"
+        "Grace: The new autoclave was installed on Monday.\n"
+        "Lehmann: Ich schreibe einen Elternbrief mit dem neuen Betrag und der Kontonummer."
+    )
+    points = [
+        "Oskar booked the lab.",
+        "The new autoclave was installed on Monday.",
+        "Frau Lehmann hat einen Elternbrief mit dem neuen Betrag und der Kontonummer geschrieben.",
+        "Oskar will book the lab today.",
+    ]
+    facts = {
+        "decisions": [],
+        "action_items": [
+            {"owner": "Oskar", "task": "Book the lab", "due": "today"},
+            {
+                "owner": "Lehmann",
+                "task": "Elternbrief mit dem neuen Betrag und der Kontonummer schreiben",
+                "due": "",
+            },
+        ],
+    }
+    notes = Notes.merge(
+        [Notes.from_data(points={"key_points": points}), Notes.from_data(facts=facts)]
+    ).grounded(source)
+    assert notes.key_points == ["The new autoclave was installed on Monday."]

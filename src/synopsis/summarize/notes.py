@@ -25,7 +25,7 @@ from .attribution import (
     untaken_ideas,
 )
 from .chunking import split_sentences
-from .commitments import commitments, content_words, labelled_sentences
+from .commitments import Commitment, commitments, content_words, labelled_sentences
 from .figures import corrected_numbers, missing_figures
 from .grounding import invented_numbers, source_numbers, states_corrected
 from .language import ENGLISH, Language
@@ -264,7 +264,7 @@ def _sentences_kept(texts: list[str], keep: Callable[[str], bool]) -> list[str]:
     return [t for t in kept if t]
 
 
-def _restates_task(sentence: str, items: list[ActionItem]) -> bool:
+def restates_task(sentence: str, items: list[ActionItem]) -> bool:
     """A key point that is an action item again ("Daniel, please collect the forms by 4 March"):
     the action items say it, with its owner."""
     words = content_words(sentence)
@@ -272,6 +272,42 @@ def _restates_task(sentence: str, items: list[ActionItem]) -> bool:
         len(words & content_words(f"{item.owner} {item.task} {item.due}"))
         >= RESTATED_SHARE * len(words)
         for item in items
+    )
+
+
+# Past tense, as a summary tells what already happened ("has been sent", "booked the lab").
+_DONE = re.compile(
+    r"\b(?:has|have|had|was|were) (?:been |already )?\w+(?:ed|en|ne|de|t)\b"
+    r"|\b(?:booked|sent|made|fixed|updated|finished|completed|confirmed|approved|ordered"
+    r"|wrote|written|set up|delivered|submitted|signed|drafted|checked|done)\b"
+    r"|\b(?:hat|haben|hatte|hatten|wurde|wurden)\b.*\bge\w+(?:t|en)\b"  # hat … geschrieben
+    r"|\b(?:a|ont|avait|avaient) (?:déjà )?(?:été )?\w+(?:é|ée|és|ées|it|is|ert)\b",  # a envoyé
+    re.IGNORECASE,
+)
+_STILL_OPEN = re.compile(
+    r"\b(?:will|shall|needs? to|going to|plans? to|is to|are to|wants? to|must|should|asked"
+    r"|agreed to|promised|offered|volunteered|yet|to be"
+    r"|wird|werden|soll|sollen|muss|müssen|möchte|noch"
+    r"|va|vont|doit|doivent|devra|devront|sera|seront|encore)\b",
+    re.IGNORECASE,
+)
+DONE_SHARE = 0.5
+_AUXILIARIES = frozenset(("has", "have", "had", "been", "was", "were", "already"))
+
+
+def tells_task_as_done(sentence: str, items: list[ActionItem]) -> bool:
+    """A sentence that tells an open task as done ("The final order has been made and
+    confirmed with the supplier" while Hamid is still to make and confirm it): past tense, no
+    word that keeps it open, and most of its words are the tasks of one owner."""
+    if not _DONE.search(sentence) or _STILL_OPEN.search(sentence):
+        return False
+    by_owner: dict[str, set[str]] = {}
+    for item in items:
+        by_owner.setdefault(item.owner, set()).update(content_words(item.task))
+    names = {w for item in items for w in content_words(item.owner)}
+    words = content_words(sentence) - names - _AUXILIARIES
+    return len(words) >= 2 and any(
+        len(words & tasks) >= max(2, DONE_SHARE * len(words)) for tasks in by_owner.values()
     )
 
 
@@ -284,6 +320,43 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(key)
             kept.append(item.strip())
     return kept
+
+
+@dataclass
+class SourceChecks:
+    """What a free sentence of a summary (a key point, a line of a custom answer) is checked
+    against, worked out once per source: the speakers' turns, the numbers the source states
+    and those it corrects away, the tasks people took on, and the ideas nobody took up."""
+
+    spoken: dict[str, str]
+    numbers: set[str]
+    corrected: set[str]
+    taken: list[Commitment]
+    source: str
+    ideas: list[frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ideas = untaken_ideas(labelled_sentences(self.source)) if self.spoken else []
+
+    @classmethod
+    def of(cls, source: str) -> SourceChecks:
+        return cls(
+            spoken_by(source),
+            source_numbers(source),
+            corrected_numbers(source),
+            commitments(source),
+            source,
+        )
+
+    def supports(self, sentence: str) -> bool:
+        """Nobody is credited with another's words or task, no idea nobody took up is told as
+        fact, and no number appears that the source never states or corrected away."""
+        return (
+            credited_rightly(sentence, self.spoken, self.taken)
+            and not states_idea_as_fact(sentence, self.ideas)
+            and not invented_numbers(sentence, self.numbers)
+            and not states_corrected(sentence, self.corrected)
+        )
 
 
 @dataclass
@@ -354,23 +427,24 @@ class Notes:
                     notes.said.setdefault(speaker, []).append(said)
         return notes
 
-    def grounded(self, source: str, language: Language = ENGLISH) -> Notes:
+    def grounded(
+        self, source: str, language: Language = ENGLISH, checks: SourceChecks | None = None
+    ) -> Notes:
         """The notes checked against the source: owners against the transcript's speakers
         (owners and due dates it never mentions blanked), every commitment it makes listed as an
         action item, decisions only what was agreed, and key points that neither copy a turn,
         nor credit someone with what another said, nor state a number the source never does."""
         source_key = _key(source)
-        numbers, corrected = source_numbers(source), corrected_numbers(source)
+        checks = checks or SourceChecks.of(source)
+        numbers, spoken = checks.numbers, checks.spoken
         items = []
         for item in attribute_owners(self.action_items, source):
             owner = item.owner if _occurs(item.owner, source_key) else ""
             due = item.due if _occurs(item.due, source_key) else ""
             if not invented_numbers(item.task, numbers):
                 items.append(ActionItem(owner, item.task, due))
-        taken = commitments(source)
-        items = add_commitments(items, source, taken)
+        items = add_commitments(items, source, checks.taken)
         said = {s: points for s, points in self.said.items() if _occurs(s, source_key)}
-        spoken = spoken_by(source)
         decisions = [_without_label(d, set(spoken)) for d in self.decisions]
         decisions = _sentences_kept(decisions, lambda s: not invented_numbers(s, numbers))
         decisions, items = tasks_stated_as_decisions(_unique(decisions), items, source)
@@ -380,18 +454,12 @@ class Notes:
         points = _unique(
             [_as_reported(_without_label(p, set(spoken)), bool(spoken)) for p in self.key_points]
         )
-        ideas = untaken_ideas(labelled_sentences(source)) if spoken else []
         points = _sentences_kept(
-            points,
-            lambda s: (
-                credited_rightly(s, spoken, taken)
-                and not states_idea_as_fact(s, ideas)
-                and not invented_numbers(s, numbers)
-                and not states_corrected(s, corrected)
-                and not (spoken and _CHATTER.match(s))
-            ),
+            points, lambda s: checks.supports(s) and not (spoken and _CHATTER.match(s))
         )
-        points = _sentences_kept(points, lambda s: not _restates_task(s, items))
+        points = _sentences_kept(
+            points, lambda s: not restates_task(s, items) and not tells_task_as_done(s, items)
+        )
         points = [p for p in points if len(p.split()) >= MIN_POINT_WORDS]
         return Notes(points, decisions, items, said)
 

@@ -32,21 +32,18 @@ from ..llm.schemas import bounded, check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
+from .answers import checked_data, checked_text
 from .attribution import (
     claims_unstated_approval,
     drop_superseded,
     states_idea_as_fact,
-    untaken_ideas,
 )
 from .candidates import candidate_statements
 from .chunking import chunk_text, has_speaker_turns, split_sentences
-from .commitments import labelled_sentences
 from .extractive import extract
-from .figures import corrected_numbers
 from .grounding import (
     find_unsupported,
     invented_numbers,
-    source_numbers,
     states_corrected,
 )
 from .language import detect as detect_language
@@ -57,6 +54,7 @@ from .notes import (
     SAID_SCHEMA,
     SPEAKERS_SCHEMA,
     Notes,
+    SourceChecks,
     finished,
     without_copies,
 )
@@ -260,14 +258,16 @@ class MapReduce:
             else chunk_text(text, budget, self.backend.count_tokens)
         )
         timings: dict[str, float] = {}
-        if request.from_notes or len(chunks) > 1:
+        checks = SourceChecks.of(text)
+        notes = Notes()
+        if request.takes_notes or len(chunks) > 1:
             parts = self._fan_out("map", self._map_jobs(text, chunks, request, source, budget))
             timings["map"] = time.perf_counter() - started
-            notes = Notes.merge(parts).grounded(text, source.language)
-            limit = KEY_POINT_LIMIT if request.from_notes else None
+            notes = Notes.merge(parts).grounded(text, source.language, checks)
+            limit = KEY_POINT_LIMIT if request.takes_notes else None
             notes = self._condense(notes, source, room, limit)
             if request.style == "conversational":
-                notes = self._condense_speakers(notes, text, source, ask=len(chunks) > 1)
+                notes = self._condense_speakers(notes, text, source, len(chunks) > 1, checks)
             notes = notes.with_figures(text, source.language, request.style == "conversational")
             timings["reduce"] = time.perf_counter() - started - timings["map"]
         final_started = time.perf_counter()
@@ -280,19 +280,22 @@ class MapReduce:
                 output = notes.prose(source.language)
             self.progress("final", 1, 1)
         else:
-            material, from_notes = (text, False) if len(chunks) == 1 else (notes.render(), True)
+            from_notes = request.takes_notes or len(chunks) > 1
+            material = notes.render(language=source.language) if from_notes else text
             self.progress("final", 0, 1)
             messages = styles.final_messages(material, request, from_notes, source)
             if request.style == "json":
-                data = self._data(
-                    messages, bounded(request.schema or {}), self.settings.llm_max_output_tokens
-                )
+                schema = request.schema or {}
+                data = self._data(messages, bounded(schema), self.settings.llm_max_output_tokens)
+                data = checked_data(data, schema, notes, checks, source.language)
                 output = json.dumps(data, ensure_ascii=False, indent=2)
             else:
                 output = self._text(
                     messages,
                     styles.OUTPUT_TOKENS.get(request.style, self.settings.llm_max_output_tokens),
                 )
+            if request.style == "custom":
+                output = checked_text(output, notes, checks, source.language)
             if request.style == "headline":
                 output = headline_of(output)
             self.progress("final", 1, 1)
@@ -442,7 +445,7 @@ class MapReduce:
         return Notes.from_data(speakers={"speakers": entries})
 
     def _condense_speakers(
-        self, notes: Notes, text: str, source: styles.Source, ask: bool
+        self, notes: Notes, text: str, source: styles.Source, ask: bool, checks: SourceChecks
     ) -> Notes:
         """Entries that copy the speaker's turns or run on are asked for again, per speaker, when
         `ask` (they came from chunks of a long input; a short one was already done per speaker).
@@ -467,8 +470,7 @@ class MapReduce:
         for speaker, entry in zip(todo, condensed, strict=True):
             tidy = Notes.from_data(speakers={"speakers": [{"speaker": speaker, "said": entry}]})
             said[speaker] = " ".join(tidy.said.get(speaker, [])) or said[speaker]
-        figures = (source_numbers(text), corrected_numbers(text))  # once, not per speaker
-        ideas = untaken_ideas(labelled_sentences(text))
+        figures = (checks.numbers, checks.corrected)
         return Notes(
             notes.key_points,
             notes.decisions,
@@ -476,7 +478,9 @@ class MapReduce:
             {
                 speaker: [
                     trim(
-                        _checked_entry(entry, spoken.get(speaker, ""), speaker, figures, ideas),
+                        _checked_entry(
+                            entry, spoken.get(speaker, ""), speaker, figures, checks.ideas
+                        ),
                         speaker,
                     )
                 ]

@@ -21,6 +21,7 @@ from .language import ENGLISH, LANGUAGES, Language
 STYLES = ("bullets", "paragraph", "headline", "conversational", "custom", "json", "extractive")
 STRUCTURED = ("bullets", "conversational")
 FROM_NOTES = (*STRUCTURED, "paragraph")  # styles rendered from checked notes, never free text
+WRITTEN_FROM_NOTES = ("custom", "json")  # the model writes them from checked notes
 
 SYSTEM = (
     "You summarize documents and meeting transcripts faithfully. Use only facts stated in the "
@@ -129,6 +130,12 @@ class StyleRequest:
     @property
     def from_notes(self) -> bool:
         return self.style in FROM_NOTES
+
+    @property
+    def takes_notes(self) -> bool:
+        """Checked notes are taken whatever the input's length: the styles rendered from them,
+        and custom and json, which are written from them (see answers.py)."""
+        return self.style in FROM_NOTES or self.style in WRITTEN_FROM_NOTES
 
 
 @dataclass(frozen=True)
