@@ -377,6 +377,42 @@ def _type_total(rows: list[Row], kind: str) -> str:
     return f"{found}/{total} ({found / total:.0%})" if total else "—"
 
 
+VERDICT_RULE = (
+    "A case is ahead when the pipeline's mean recall over its styles is higher than the "
+    "baseline's, or the same (within 0.01) with fewer invented facts and wrong owners per run; "
+    "behind when its recall is lower, or the same with more errors; else level."
+)
+SAME_RECALL = 0.01
+
+
+def _errors(rows: list[Row]) -> float:
+    return sum(len(r.invented) + r.wrong_owners for r in rows) / len(rows)
+
+
+def _against_baseline(
+    case: str, pipeline: list[Row], baseline: list[Row]
+) -> tuple[str, str] | None:
+    """The case's verdict (see VERDICT_RULE) and its table row; None without both measured."""
+    base = [r for r in baseline if r.case == case and r.recall is not None and not r.error]
+    styled = [r for r in pipeline if r.case == case and r.recall is not None and not r.error]
+    if not base or not styled:
+        return None
+    recall = _mean([r.recall for r in styled]) or 0.0
+    base_recall = base[0].recall or 0.0
+    errors, base_errors = _errors(styled), _errors(base)
+    if abs(recall - base_recall) >= SAME_RECALL:
+        verdict = "ahead" if recall > base_recall else "behind"
+    elif errors != base_errors:
+        verdict = "ahead" if errors < base_errors else "behind"
+    else:
+        verdict = "level"
+    row = (
+        f"| `{case}` | {recall:.2f} | {errors:.2f} | {base_recall:.2f} | {base_errors:.0f} "
+        f"| {verdict} |"
+    )
+    return verdict, row
+
+
 def summary_rows(rows: list[Row], label: str) -> str:
     ok = [r for r in rows if not r.error]
     recall_rows = [r for r in ok if r.recall is not None]
@@ -471,19 +507,18 @@ def write_report(
             if styled:
                 out.append(summary_rows(styled, f"pipeline, {style}"))
         # Like with like: the pipeline's styles vs the baseline on the same cases.
-        ahead = []
-        for case in cases:
-            base = [r for r in baseline if r.case == case.name and r.recall is not None]
-            styled = [
-                r for r in pipeline if r.case == case.name and r.recall is not None and not r.error
-            ]
-            if base and styled:
-                ahead.append(_mean([r.recall for r in styled]) > base[0].recall)  # type: ignore[operator]
-        if ahead:
+        verdicts = [v for case in cases if (v := _against_baseline(case.name, pipeline, baseline))]
+        if verdicts:
+            counts = {word: sum(v[0] == word for v in verdicts) for word in ("ahead", "behind")}
             out += [
                 "",
-                f"Pipeline mean recall above the raw baseline on {sum(ahead)} of {len(ahead)} "
-                "cases measured with both.",
+                f"Against the raw baseline, case by case: ahead on {counts['ahead']} of "
+                f"{len(verdicts)} cases, behind on {counts['behind']}. {VERDICT_RULE}",
+                "",
+                "| case | pipeline recall | pipeline invented + wrong owners per run "
+                "| baseline recall | baseline invented + wrong owners | verdict |",
+                "|---|---|---|---|---|---|",
+                *(v[1] for v in verdicts),
             ]
 
     # Per case: recall, invented/wrong owners per style and the baseline.

@@ -2,7 +2,12 @@
 
 import pytest
 
-from synopsis.summarize.attribution import add_commitments, attribute_owners, drop_restated_tasks
+from synopsis.summarize.attribution import (
+    add_commitments,
+    attribute_owners,
+    declined_offers,
+    drop_restated_tasks,
+)
 from synopsis.summarize.commitments import commitments, due_phrase, parse
 from synopsis.summarize.notes import ActionItem, Notes
 
@@ -571,4 +576,26 @@ Anne: Je pense que ça ira."""
         ("Anne", "Demander à la mairie de valider les 300 euros.", ""),
         ("Anne", "Faire les affiches pour lundi.", "pour lundi"),
         ("Paul", "S'occuper des boissons.", ""),
+    ]
+
+
+def test_call_notes_in_the_third_person_give_offers_turned_down_and_tasks_asked_for():
+    notes = (
+        "Jun then presented the Premium Care support plan: next-day replacement units, for "
+        "$4,800 a year. Dana turned it down, because the standard warranty already covers three "
+        "years. Dana asked Priya to test the two demo units in the cold store and send her a "
+        "short report by Wednesday. Dana said she will ask Helen to approve the purchase and "
+        "will send her the request on Monday."
+    )
+    assert declined_offers(notes) == [
+        "Dana turned down the Premium Care support plan, because the standard warranty already "
+        "covers three years."
+    ]
+    assert [(c.owner, c.task, c.due) for c in commitments(notes)] == [
+        (
+            "Priya",
+            "Test the two demo units in the cold store and send Dana a short report by Wednesday.",
+            "Wednesday",
+        ),
+        ("Dana", "Ask Helen to approve the purchase and send her the request on Monday.", "Monday"),
     ]

@@ -489,6 +489,44 @@ def rejected_suggestions(source: str, language: Language = ENGLISH) -> list[str]
     return found
 
 
+# Call notes tell an offer and its refusal in the third person: "Jun then presented the
+# Premium Care support plan: …", then "Dana turned it down, because …".
+_OFFERED = re.compile(
+    r"\b(?:presented|offered|proposed|pitched|suggested|recommended|put forward)\s+"
+    r"(?P<what>(?:the|a|an|their|his|her|its) [^:;,.!?]{3,80}?)(?=\s*(?:[:;,.!?]|\bfor\b|$))"
+)
+_DECLINED = re.compile(
+    r"^(?P<who>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+)?) (?:turned (?:it|that|this|the offer) down"
+    r"|declined(?: it| the offer)?|rejected (?:it|that|the idea|the offer)|said no(?: to it)?"
+    r"|passed on it|ruled it out)\b(?P<why>.*)$"
+)
+
+
+def declined_offers(source: str, language: Language = ENGLISH) -> list[str]:
+    """Offers a text without speaker turns reports as turned down in the next two sentences,
+    as decisions in the name of the one who refused, with their reason ("Dana turned down the
+    Premium Care support plan, because the standard warranty already covers three years")."""
+    if has_speaker_turns(source) or language.code != "en":
+        return []
+    sentences = [sentence.strip() for _, _, sentence in labelled_sentences(source)]
+    found = []
+    for index, sentence in enumerate(sentences):
+        offered = _OFFERED.search(sentence)
+        if not offered:
+            continue
+        for answer in sentences[index + 1 : index + 3]:
+            declined = _DECLINED.match(answer)
+            if declined:
+                why = declined.group("why").strip().rstrip(".")
+                found.append(
+                    f"{declined.group('who')} turned down {offered.group('what')}"
+                    + (f"{'' if why.startswith(',') else ' '}{why}" if why else "")
+                    + "."
+                )
+                break
+    return found
+
+
 # "Okay, week of the 21st then.", "Fine, 450 doses then.": a choice confirmed in a few words.
 _CONFIRMED = re.compile(
     r"^(?:okay|ok|fine|right|good|great|alright|all right|perfect|gut|okay|d'accord|bon|parfait)"
@@ -534,6 +572,7 @@ def add_settled(decisions: list[str], source: str, language: Language = ENGLISH)
         *settled_statements(source),
         *rejected_proposals(source, language),
         *rejected_suggestions(source, language),
+        *declined_offers(source, language),
     ]
     # A few words confirmed ("fifty-five seats then") go when a fuller statement says them.
     stated += [c for c in confirmations(source, language) if not _said_in(c, stated + decisions)]

@@ -38,7 +38,13 @@ _ADDRESSED = re.compile(
 )
 _NAMED = re.compile(
     _START + _LEAD + r"(?P<owner>" + _NAME + r")(?: from (?:the )?[a-z]+(?: team)?)?,? "
-    r"(?:will|should|must|needs to|has to|is going to|is to|agreed to)\s+(?P<clause>.+)"
+    r"(?:will|should|must|needs to|has to|is going to|is to|agreed to|promised to|offered to"
+    r"|said (?:that )?(?:he|she|they)(?:'ll| will| would))\s+(?P<clause>.+)"
+)
+# Notes in the third person: "Dana asked Priya to test the two demo units …" is Priya's task.
+_ASKED_TO = re.compile(
+    _START + _LEAD + r"(?P<asker>" + _NAME + r") (?:asked|told) (?P<owner>" + _NAME + r") to\s+"
+    r"(?P<clause>.+)"
 )
 # "Hamid, make the final order 450 doses.": a name, then a verb (not a greeting, pronoun or
 # article), in a sentence that is no question.
@@ -108,7 +114,7 @@ _WHEN = (
     r"|tomorrow(?: morning| afternoon)?|tonight|next week|next month|this week"
     rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH}|{_DAY} {_MONTH})"
 )
-_DUE = re.compile(rf"\b(by|before|until|no later than|due)\s+({_WHEN})\b(?:,? \d{{4}})?")
+_DUE = re.compile(rf"\b(by|before|until|no later than|due|on)\s+({_WHEN})\b(?:,? \d{{4}})?")
 # A deadline said without "by" at the end of a task ("I'll send the list this week").
 _SOON = re.compile(
     r"\b(today|tonight|tomorrow(?: morning| afternoon)?|this (?:week|morning|afternoon|evening)"
@@ -213,7 +219,7 @@ def due_phrase(text: str) -> str:
         soon = _SOON.search(text)
         return soon.group(1) if soon else ""
     word, when = match.group(1), match.group(0)[len(match.group(1)) :].strip()
-    return when if word in ("by", "due") else f"{word} {when}"
+    return when if word in ("by", "due", "on") else f"{word} {when}"
 
 
 def _parse_clause(
@@ -230,6 +236,7 @@ def _parse_clause(
         addressed = told
     named = _NAMED.search(clause)
     asked = _YOU_REQUEST.match(clause) if requested and addressee else None
+    notes_ask = None if speaker else _ASKED_TO.search(clause)  # a text without turns
     if first and speaker:
         pronouns = _PRONOUNS_FIRST
         if addressee:  # "I'll send you the invite", said to Farah: "Send Farah the invite"
@@ -240,6 +247,9 @@ def _parse_clause(
         pronouns, asker = _PRONOUNS_YOU, speaker
     elif asked:  # "Could you send me two references?", taken up in the next turn
         owner, rest, pronouns, asker = addressee, asked.group("clause"), _PRONOUNS_YOU, speaker
+    elif notes_ask and _owner_name(notes_ask.group("owner")) not in _NOT_OWNERS:
+        owner, rest = _owner_name(notes_ask.group("owner")), notes_ask.group("clause")
+        pronouns, asker = _PRONOUNS_YOU, _owner_name(notes_ask.group("asker"))
     elif named and _owner_name(named.group("owner")) not in _NOT_OWNERS:
         owner, rest, pronouns, asker = (
             _owner_name(named.group("owner")),
@@ -258,7 +268,9 @@ def _parse_clause(
         return None
     if first and verb in MEETING_ACTS:  # "I'm going to stop you there"
         return None
-    task = _imperative(rest, pronouns, asker)
+    task = _imperative(_AND_WILL.sub(" and ", rest), pronouns, asker)
+    if notes_ask and not _people_in(rest):  # "… and send her a short report": the asker
+        task = _HER_HIM.sub(asker, task, count=1)
     words = task.split()
     bare = _SOON.sub("", _DUE.sub("", task.rstrip("."))).split()
     if len(words) < 2 or (words[1].lower().strip(".,") in _VAGUE_OBJECTS and len(bare) <= 3):
@@ -538,11 +550,21 @@ def commitments(source: str) -> list[Commitment]:
     return found
 
 
+_AND_WILL = re.compile(r"\s+and (?:will|would|shall)\s+")  # "… and will send her the request"
 _HER_HIM = re.compile(r"(?<=\s)(?:her|him)\b(?!\s+(?:own|\w+'s))")
 _MENTIONED = re.compile(r"(?<=[a-z,;] )" + CAPITAL_WORD)  # a name inside a sentence
 _IN_MEETING_REQUEST = re.compile(
     r"^(?:walk|take|talk) (?:us|everyone|the team) through\b|^(?:tell|show|give) us\b", re.I
 )
+
+
+def _people_in(text: str) -> list[str]:
+    """Capitalised words inside `text` that may be people: not connectives, days or months."""
+    return [
+        name
+        for name in _MENTIONED.findall(text)
+        if name not in _NOT_OWNERS and not re.fullmatch(rf"{_WHEN}|{_MONTH}", name, re.I)
+    ]
 
 
 def _same_commitment(new: Commitment, old: Commitment) -> bool:
