@@ -51,9 +51,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "tests/fixtures/quality"
 STYLES = ("bullets", "paragraph", "headline", "conversational", "custom", "json")
 CUSTOM_PROMPT = "Topic, Key points, Action items, Conclusion"
+# The usual shape of a meeting summary as JSON: the facts files count key points as well as
+# decisions and tasks, so a schema without key points would measure the schema, not the summary.
 JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
+        "key_points": {"type": "array", "items": {"type": "string"}},
         "decisions": {"type": "array", "items": {"type": "string"}},
         "action_items": {
             "type": "array",
@@ -68,7 +71,7 @@ JSON_SCHEMA: dict[str, Any] = {
             },
         },
     },
-    "required": ["decisions", "action_items"],
+    "required": ["key_points", "decisions", "action_items"],
 }
 BASELINE = "raw baseline"
 BASELINE_PROMPT = (
@@ -132,10 +135,14 @@ def style_options(style: str) -> dict[str, Any]:
 
 
 def render_json(data: Any) -> str:
-    """The json style's data as lines the evaluator reads: decisions, then "Owner: task (due)"."""
+    """The json style's data as lines the evaluator reads: key points, decisions, then
+    "Owner: task (due)"."""
     if not isinstance(data, dict):
         return json.dumps(data, ensure_ascii=False)
-    lines = ["Decisions:"]
+    lines = ["Key points:"]
+    for point in data.get("key_points") or []:
+        lines.append(f"- {point}")
+    lines.append("Decisions:")
     for decision in data.get("decisions") or []:
         lines.append(f"- {decision}")
     lines.append("Action items:")

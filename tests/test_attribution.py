@@ -7,6 +7,7 @@ from synopsis.summarize.attribution import (
     attribute_owners,
     declined_offers,
     drop_restated_tasks,
+    rejected_proposals,
 )
 from synopsis.summarize.commitments import commitments, due_phrase, parse
 from synopsis.summarize.notes import ActionItem, Notes
@@ -598,4 +599,25 @@ def test_call_notes_in_the_third_person_give_offers_turned_down_and_tasks_asked_
             "Wednesday",
         ),
         ("Dana", "Ask Helen to approve the purchase and send her the request on Monday.", "Monday"),
+    ]
+
+
+def test_an_idea_put_off_to_a_named_later_time_is_a_decision_and_it_names_the_act():
+    source = (
+        "Hana: We should really think about failover to a second payment provider.\n"
+        "Ngozi: I agree in principle, but that's a proper project with contracts and a security "
+        "review, not something we start this week. Not now. Put it on the list for next "
+        "quarter's planning.\n"
+        "Pieter: I'd like to send those 412 customers a 10-euro voucher with an apology. That's "
+        "over my limit, so I'll ask Margit to sign off on it.\n"
+        "Kofi: Just thinking out loud: we could run the hospital shuttle with minibuses one day.\n"
+        "Mireille: Yeah, let's not go there today.\n"
+    )
+    assert rejected_proposals(source) == [
+        "Ngozi put off Hana's idea of failover to a second payment provider: That's a proper "
+        "project with contracts and a security review, not something we start this week. Put it "
+        "on the list for next quarter's planning."
+    ]  # the idea waved off with "let's not go there today" is no decision
+    assert [c.task for c in commitments(source)] == [
+        "Ask Margit to sign off on sending those 412 customers a 10-euro voucher with an apology."
     ]

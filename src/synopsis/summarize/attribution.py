@@ -23,6 +23,7 @@ from .commitments import (
     due_phrase,
     labelled_sentences,
     parse,
+    proposed_act,
     same_task,
     sentences_by_turn,
 )
@@ -423,7 +424,8 @@ MIN_REASON_WORDS = 3
 
 
 _CONCESSION = re.compile(
-    r"^(?:i (?:understand|get|see|hear|love|like)\b[^,]*,\s*(?:[A-ZÀ-Þ][\w-]+,\s*)?but\s+)",
+    r"^(?:i (?:understand|get|see|hear|love|like|agree)\b[^,]*,\s*(?:[A-ZÀ-Þ][\w-]+,\s*)?"
+    r"but\s+)",
     re.IGNORECASE,
 )
 _SPEAKER_CENTRIC = re.compile(r"^(?:I|I'm|I’m|I'll)\b")
@@ -440,29 +442,82 @@ def rejected_proposals(source: str, language: Language = ENGLISH) -> list[str]:
             continue
         for replier, reply in turns[index + 1 : index + 3]:
             answer = " ".join(reply[:2])
-            if replier == proposer or not reply or not cues.REJECTS.search(answer):
+            if replier == proposer or not reply:
+                continue
+            put_off = _put_off(proposer, said, replier, reply, language)
+            if put_off:
+                found.append(put_off)
+                break
+            if not cues.REJECTS.search(answer):
                 continue
             if cues.DEFERRED.search(answer):
                 break  # "Interesting, we'll see. Let's not plan anything yet": put off
 
-            reasons = [
-                _CONCESSION.sub("", cues.REJECTS.sub("", s).strip(" ,.")).strip()
-                for s in reply
-                if not s.rstrip().endswith("?")
-            ]
-            reason = next(
-                (
-                    r
-                    for r in reasons
-                    if len(_content(r)) >= MIN_REASON_WORDS and not _SPEAKER_CENTRIC.match(r)
-                ),
-                "",
-            )
+            reason = _reason(reply)
             if reason:
-                reason = reason[:1].upper() + reason[1:]
                 found.append(language.rejected.format(who=replier, by=proposer, why=reason) + ".")
             break
     return found
+
+
+# Where a put-off idea goes: "Put it on the list for next quarter's planning".
+_LATER_PLACE = re.compile(
+    r"\bnext (?:quarter|year|month|review|sprint|planning)|\bon (?:the|our) (?:list|backlog"
+    r"|roadmap)\b|\bafter the (?:summer|launch|holidays|migration|release)\b",
+    re.IGNORECASE,
+)
+
+
+def _put_off(
+    proposer: str, said: list[str], replier: str, reply: list[str], language: Language
+) -> str:
+    """A proposal the reply puts off to a named later time ("Not now. Put it on the list for
+    next quarter's planning"), as a decision with the reason; "" for anything else, such as
+    an idea waved off with "let's not go there today"."""
+    answer = " ".join(reply[:3])
+    if not (language.put_off and cues.DEFERRED.search(answer)):
+        return ""
+    later = next((s for s in reply[:3] if _LATER_PLACE.search(s)), "")
+    idea, reason = _idea(said), _reason(reply)
+    if not (later and idea and reason):
+        return ""
+    why = reason if later.strip() in reason else f"{reason.rstrip('.')}. {later.strip()}"
+    return language.put_off.format(who=replier, by=proposer, what=idea, why=why.rstrip(".")) + "."
+
+
+def _reason(reply: list[str]) -> str:
+    """The first sentence of a reply that gives a reason: no question, not about the speaker,
+    with the "no" and any "I see your point, but" taken off."""
+    reasons = [
+        _CONCESSION.sub("", cues.REJECTS.sub("", s).strip(" ,.")).strip()
+        for s in reply
+        if not s.rstrip().endswith("?")
+    ]
+    reason = next(
+        (
+            r
+            for r in reasons
+            if len(_content(r)) >= MIN_REASON_WORDS and not _SPEAKER_CENTRIC.match(r)
+        ),
+        "",
+    )
+    return reason[:1].upper() + reason[1:]
+
+
+_CONSIDER = re.compile(
+    r"^(?:think about|consider|look at|look into|talk about|discuss|have)\s+", re.IGNORECASE
+)
+
+
+def _idea(said: list[str]) -> str:
+    """What a turn proposes, as words to follow "idea": "of failover to a second payment
+    provider", "to send the customers a voucher"; "" when no sentence says it plainly."""
+    for sentence in said:
+        idea = proposed_act(sentence)
+        if idea:
+            thing = _CONSIDER.sub("", idea)
+            return f"of {thing}" if thing != idea else f"to {idea}"
+    return ""
 
 
 # "Someone suggested in the staff room that we add a stop at the Science Museum", "it was

@@ -526,6 +526,7 @@ def commitments(source: str) -> list[Commitment]:
         answers = answers and bool(AGREED_REPLY.match(reply[1][0] if reply[1] else ""))
         addressee = reply[0] if answers else previous
         named = ""  # the last person named in this turn, whom "her" or "him" stands for
+        proposal = ""  # the act this turn proposed, which a later "it" stands for
         for position, sentence in enumerate(sentences):
             following = sentences[position + 1] if position + 1 < len(sentences) else ""
             following = following[:1].lower() + following[1:]  # "By Friday, if …"
@@ -538,6 +539,11 @@ def commitments(source: str) -> list[Commitment]:
                     new = replace(new, due=due_phrase(" ".join(reply[1][:2])))
                 if named and _HER_HIM.search(new.task):  # "I'll send her the request"
                     new = replace(new, task=_HER_HIM.sub(named, new.task, count=1))
+                if proposal and _IT_OBJECT.search(new.task):  # "I'll ask Margit to sign off
+                    # on it", after "I'd like to send those 412 customers a voucher"
+                    act = _gerund(proposal)
+                    task = _IT_OBJECT.sub(lambda m, act=act: m.group(1) + act, new.task, count=1)
+                    new = replace(new, task=task)
                 if _IN_MEETING_REQUEST.match(new.task):
                     continue  # "can you walk us through it?": asked of the meeting itself
                 same = [i for i, old in enumerate(found) if _same_commitment(new, old)]
@@ -545,9 +551,41 @@ def commitments(source: str) -> list[Commitment]:
                     found.append(new)
                 elif _more_specific(new, found[same[0]]):  # "Could you send that list?" "Sure,
                     found[same[0]] = new  # I'll send you the list of tools this week."
+            proposal = proposed_act(sentence) or proposal
             mentioned = [n for n in _MENTIONED.findall(sentence) if n not in _NOT_OWNERS]
             named = next((n for n in reversed(mentioned) if n != speaker), named)
     return found
+
+
+# "we should really think about failover …", "I'd like to send those 412 customers a voucher".
+_PROPOSED_ACT = re.compile(
+    r"\b(?:I'd like to|I would like to|I want to|we should|we could|we might|I suggest (?:that )?we"
+    r"|I propose (?:that )?we|how about|what about|what if we)\s+"
+    r"(?:really |maybe |perhaps |probably |also |just )*(?P<act>[a-z][^.;!?]{5,120})",
+    re.IGNORECASE,
+)
+_IT_OBJECT = re.compile(r"(\b(?:on|approve|approving|for|about) )it\b(?!')")
+_SHORT_VOWEL_END = re.compile(r"[^aeiou]*[aeiou][bdgmnprt]")
+
+
+def proposed_act(sentence: str) -> str:
+    """The act a sentence proposes, verb first ("send those 412 customers a 10-euro voucher
+    with an apology"); "" when it proposes nothing in so many words."""
+    match = _PROPOSED_ACT.search(sentence)
+    return match.group("act").strip().rstrip(",") if match else ""
+
+
+def _gerund(act: str) -> str:
+    """ "send the voucher" → "sending the voucher", "stop the trial" → "stopping the trial"."""
+    verb, _, rest = act.partition(" ")
+    lowered = verb.lower()
+    if lowered.endswith("ie"):
+        lowered = lowered[:-2] + "y"
+    elif lowered.endswith("e") and not lowered.endswith(("ee", "ye", "oe")):
+        lowered = lowered[:-1]
+    elif _SHORT_VOWEL_END.fullmatch(lowered):
+        lowered += lowered[-1]
+    return f"{lowered}ing {rest}".strip()
 
 
 _AND_WILL = re.compile(r"\s+and (?:will|would|shall)\s+")  # "… and will send her the request"

@@ -220,9 +220,17 @@ def corrected_numbers(source: str) -> set[str]:
     return found
 
 
+# Money and rates are what a reader checks first: a sentence with one counts one figure more.
+_MONEY_OR_RATE = re.compile(
+    r"[$€£]\s?\d|\d\s?(?:%|percent|per cent|prozent|pour cent|dollars?|euros?|pounds?|usd|eur)\b",
+    re.IGNORECASE,
+)
+
+
 def missing_figures(source: str, summary: str, language: Language) -> list[tuple[str, str]]:
     """Up to `MAX_FIGURE_POINTS` plain sentences of the source with figures `summary` lacks,
-    the ones with most figures first, in source order: (speaker, key point) each."""
+    the ones with most figures (money and rates first) first, in source order: (speaker, key
+    point) each."""
     sentences = labelled_sentences(source)
     stated = _stated(sentences)
     carried = numbers_in(summary)
@@ -248,6 +256,7 @@ def missing_figures(source: str, summary: str, language: Language) -> list[tuple
         text = _condensed(sentence, figures)
         point = _reported(text, speaker, language, source, as_object=phrase)
         if text and point:
-            candidates.append((len(figures), index, (speaker, point)))
+            weight = len(figures) + bool(_MONEY_OR_RATE.search(text))
+            candidates.append((weight, index, (speaker, point)))
     chosen = sorted(candidates, key=lambda c: -c[0])[:MAX_FIGURE_POINTS]
     return [text for _, _, text in sorted(chosen, key=lambda c: c[1])]

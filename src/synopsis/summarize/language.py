@@ -37,6 +37,9 @@ class Language:
     dropped: str = "The suggestion to {what} was turned down"
     # A choice confirmed in a few words ("Okay, week of the 21st then").
     confirmed: str = "{who} confirmed: {what}"
+    # A proposal put off for later ("Not now. Put it on the list for next quarter"); "" where
+    # the idea cannot be told in this language's grammar from the English cues.
+    put_off: str = ""
 
     def heading(self, title: str) -> str:
         return f"{title}{self.colon}"
@@ -45,7 +48,7 @@ class Language:
 LANGUAGES: dict[str, Language] = {
     "en": Language(
         "en", "English", "Key points", "Decisions", "Action items", "Who said what",
-        "Unassigned", "due",
+        "Unassigned", "due", put_off="{who} put off {by}'s idea {what}: {why}",
     ),
     "de": Language(
         "de", "German", "Kernpunkte", "Entscheidungen", "Aufgaben", "Wer hat was gesagt",
