@@ -224,6 +224,13 @@ def test_incomplete_lines():
     }
     # an empty bullet or a bare "**" (a small model's stray markup) is no crash
     assert incomplete_lines("- \n**\n- The launch moves to March 14.") == []
+    # a title asked for is a title, but still not cut off
+    titled = (
+        "**Topic:** Device farm overage and the audit\nTitle: The planning of the summer fair and"
+    )
+    assert [item["line"] for item in incomplete_lines(titled)] == [
+        "The planning of the summer fair and"
+    ]
 
 
 def test_no_model_is_loaded_without_a_judge(monkeypatch):

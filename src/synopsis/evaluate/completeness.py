@@ -9,7 +9,9 @@ A reader stops at "The team discussed the budget and…". The rules are delibera
   rather miss a fragment than flag a sentence), a contraction, or the first word after
   "Name:" (an action item starts with its verb). A line is English when at least a sixth of
   its words are English function words; other lines skip this rule.
-Headings ("Decisions:", "## Key points") are not content and are never flagged.
+Headings ("Decisions:", "## Key points") are not content and are never flagged, and a line
+under a title heading ("Topic: Flu clinics and weekend cover") is a title: only cut-off and
+dangling endings count there.
 """
 
 from __future__ import annotations
@@ -53,7 +55,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|'(?:s|re|ll|d|ve)")  # any sc
 MIN_FRAGMENT_WORDS = 4
 
 
-def _why(line: str) -> str | None:
+# Sections whose content is a title, not a sentence, in the languages summaries come in.
+_TITLE_SECTION = re.compile(r"^(?:topic|title|subject|headline|thema|titel|sujet|titre)s?$")
+
+
+def _why(line: str, title: bool = False) -> str | None:
     stripped = line.rstrip()
     if stripped.endswith(("…", "...")):
         return "cut off with an ellipsis"
@@ -69,7 +75,7 @@ def _why(line: str) -> str | None:
     verbish = any(w in _VERBS or w.endswith(("ed", "s")) or "'" in w for w in words) or bool(
         after_owner
     )
-    if english and len(words) >= MIN_FRAGMENT_WORDS and not verbish:
+    if english and len(words) >= MIN_FRAGMENT_WORDS and not verbish and not title:
         return "no verb"
     return None
 
@@ -78,7 +84,7 @@ def incomplete_lines(summary: str) -> list[dict[str, Any]]:
     """Each summary line that is not a complete sentence, with the reason."""
     found = []
     for line in text.lines(summary):
-        why = _why(line.text)
+        why = _why(line.text, bool(_TITLE_SECTION.match(line.section)))
         if why:
             found.append({"line": line.text, "why": why})
     return found

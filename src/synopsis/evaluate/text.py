@@ -26,6 +26,8 @@ SECTIONS = (
     "summary",
     "conclusion",
     "topic",
+    "title",
+    "subject",
 )
 _INLINE_SECTION = re.compile(r"^(" + "|".join(SECTIONS) + r")\s*:\s+(?=\S)", re.IGNORECASE)
 
