@@ -642,8 +642,8 @@ def main() -> None:
         "--skip",
         type=_list,
         default=[],
-        help="runs to leave out, as case:style (comma-separated); the report lists them as not "
-        "measured",
+        help="runs to leave out, as case:style or case:style:model (comma-separated); the "
+        "report lists them as not measured",
     )
     parser.add_argument(
         "--cache",
@@ -723,7 +723,7 @@ def main() -> None:
         for i, (name, style, model) in enumerate(plan, 1):
             if (name, style, model) in already or args.report_only:
                 continue
-            if f"{name}:{style}" in args.skip:
+            if f"{name}:{style}" in args.skip or f"{name}:{style}:{model}" in args.skip:
                 continue
             case = by_name[name]
             if CACHE is not None:
