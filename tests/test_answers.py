@@ -2,7 +2,7 @@
 
 import jsonschema
 
-from synopsis.summarize.answers import checked_data, checked_text, role_of
+from synopsis.summarize.answers import checked_data, checked_text, joined, prefilled, role_of
 from synopsis.summarize.language import ENGLISH, LANGUAGES
 from synopsis.summarize.notes import ActionItem, Notes, SourceChecks
 
@@ -171,3 +171,18 @@ def test_names_of_sections_and_fields_in_three_languages():
     assert role_of("Décisions") == role_of("Beschlüsse") == role_of("key decisions") == "decisions"
     assert role_of("Key points") == role_of("Points clés") == "key_points"
     assert role_of("Topic") is role_of("Conclusion") is role_of("owner") is None
+
+
+def test_fields_the_notes_fill_are_not_asked_of_the_model():
+    filled, rest = prefilled(SCHEMA, NOTES, ENGLISH)
+    assert list(filled) == ["decisions", "action_items"]
+    assert rest is not None and list(rest["properties"]) == ["title", "notes"]
+    assert rest["required"] == ["title", "notes"]
+    data = joined({"notes": "The autoclave works.", "title": "Flu clinics"}, filled, SCHEMA)
+    assert list(data) == ["title", "decisions", "action_items", "notes"]  # the schema's order
+    jsonschema.validate(data, SCHEMA)
+    only_notes = {"type": "object", "properties": {"decisions": SCHEMA["properties"]["decisions"]}}
+    assert prefilled(only_notes, NOTES, ENGLISH) == (
+        {"decisions": ["The first clinic is on Saturday October 11."]},
+        None,  # nothing is left to write: no model call
+    )

@@ -11,7 +11,7 @@ action items are the checked ones:
 - JSON: a field whose name says it holds decisions, action items or key points (`decisions`,
   `action_items`, `tasks`, `key_points`, ...) is filled from the notes, each item shaped to the
   field's schema (an object's owner, task and due fields found by name), and kept only when it
-  still validates against the caller's schema.
+  still validates against the caller's schema; the model is asked only for the other fields.
 Every other sentence of the answer (a topic, a conclusion, a free-form field) passes the checks
 key points pass (`SourceChecks`), tells no approval only asked for as given and no open task as
 done.
@@ -205,6 +205,54 @@ def _checked_line(
 # -- JSON ------------------------------------------------------------------------------------
 
 
+def prefilled(
+    schema: dict[str, Any], notes: Notes, language: Language
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The top-level fields the notes fill (see `checked_data`), and the schema of what is left
+    for the model to write: None when nothing is, so no call is made. A model asked for fields
+    that are then replaced spends most of its time on words nobody reads."""
+    properties = schema.get("properties")
+    if schema.get("type") != "object" or not isinstance(properties, dict):
+        return {}, schema
+    filled: dict[str, Any] = {}
+    for key, spec in properties.items():
+        role = role_of(key)
+        if role is None or not isinstance(spec, dict) or spec.get("type") != "array":
+            continue
+        value = _bounded_fill(role, spec, notes, language)
+        if value is not None:
+            filled[key] = value
+    left = {k: v for k, v in properties.items() if k not in filled}
+    if not left:
+        return filled, None
+    rest = {**schema, "properties": left}
+    if "required" in schema:
+        rest["required"] = [k for k in schema["required"] if k not in filled]
+    return filled, rest
+
+
+def joined(data: Any, filled: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """The model's object and the prefilled fields, in the order the schema lists them."""
+    if not filled:
+        return data
+    merged = {**(data if isinstance(data, dict) else {}), **filled}
+    order = list(schema.get("properties") or {})
+    return {
+        **{k: merged[k] for k in order if k in merged},
+        **{k: v for k, v in merged.items() if k not in order},
+    }
+
+
+def _bounded_fill(
+    role: str, spec: dict[str, Any], notes: Notes, language: Language
+) -> list[Any] | None:
+    """`_filled` cut to the field's maxItems, or None when it does not validate."""
+    value = _filled(role, spec, notes, language)
+    if value is not None and isinstance(spec.get("maxItems"), int):
+        value = value[: spec["maxItems"]]  # the caller's limit: the first ones
+    return value if value is not None and _valid(value, spec) else None
+
+
 def checked_data(
     data: Any, schema: dict[str, Any], notes: Notes, checks: SourceChecks, language: Language
 ) -> Any:
@@ -224,10 +272,8 @@ def _checked_value(
     language: Language,
 ) -> Any:
     if role is not None and schema.get("type") == "array":
-        filled = _filled(role, schema, notes, language)
-        if filled is not None and isinstance(schema.get("maxItems"), int):
-            filled = filled[: schema["maxItems"]]  # the caller's limit: the first ones
-        if filled is not None and _valid(filled, schema):
+        filled = _bounded_fill(role, schema, notes, language)
+        if filled is not None:
             return filled
     if isinstance(value, dict):
         properties = schema.get("properties") or {}

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from ..errors import ContextLengthError, InputError, SchemaError
@@ -32,7 +33,7 @@ from ..llm.schemas import bounded, check_schema
 from ..llm.structured import complete_json
 from ..transcript import Transcript
 from . import styles
-from .answers import checked_data, checked_text
+from .answers import checked_data, checked_text, joined, prefilled
 from .attribution import (
     claims_unstated_approval,
     drop_superseded,
@@ -283,13 +284,19 @@ class MapReduce:
             from_notes = request.takes_notes or len(chunks) > 1
             material = notes.render(language=source.language) if from_notes else text
             self.progress("final", 0, 1)
-            messages = styles.final_messages(material, request, from_notes, source)
             if request.style == "json":
                 schema = request.schema or {}
-                data = self._data(messages, bounded(schema), self.settings.llm_max_output_tokens)
+                filled, rest = prefilled(schema, notes, source.language)
+                data = {}
+                if rest is not None:  # what the notes do not fill, the model writes
+                    asked = replace(request, schema=rest)
+                    messages = styles.final_messages(material, asked, from_notes, source)
+                    data = self._data(messages, bounded(rest), self.settings.llm_max_output_tokens)
+                data = joined(data, filled, schema)
                 data = checked_data(data, schema, notes, checks, source.language)
                 output = json.dumps(data, ensure_ascii=False, indent=2)
             else:
+                messages = styles.final_messages(material, request, from_notes, source)
                 output = self._text(
                     messages,
                     styles.OUTPUT_TOKENS.get(request.style, self.settings.llm_max_output_tokens),
