@@ -224,6 +224,8 @@ def test_incomplete_lines():
     }
     # an empty bullet or a bare "**" (a small model's stray markup) is no crash
     assert incomplete_lines("- \n**\n- The launch moves to March 14.") == []
+    # a phrase that ends with its preposition is complete
+    assert incomplete_lines("- Mireille: Use that date everywhere from now on\n- Log it in") == []
     # a title asked for is a title, but still not cut off
     titled = (
         "**Topic:** Device farm overage and the audit\nTitle: The planning of the summer fair and"

@@ -59,6 +59,15 @@ MIN_FRAGMENT_WORDS = 4
 _TITLE_SECTION = re.compile(r"^(?:topic|title|subject|headline|thema|titel|sujet|titre)s?$")
 
 
+# A preposition that ends a sentence as part of its phrase: "from now on", "signed it off".
+_PARTICLE_END = re.compile(
+    r"\b(?:from now|later|and so|going|moving|carry|carried|move|moved|go|went|come|came"
+    r"|switch\w*|turn\w*|log\w*|sign\w*|check\w*|hand\w*|sort\w*|it|them|this|that)"
+    r" (?:on|in|over|off|out|about)$",
+    re.IGNORECASE,
+)
+
+
 def _why(line: str, title: bool = False) -> str | None:
     stripped = line.rstrip()
     if stripped.endswith(("…", "...")):
@@ -68,7 +77,7 @@ def _why(line: str, title: bool = False) -> str | None:
     words = [w.lower().replace("’", "'") for w in _WORD.findall(stripped)]
     if not words:
         return None
-    if words[-1] in _DANGLING and stripped[-1:].isalpha():
+    if words[-1] in _DANGLING and stripped[-1:].isalpha() and not _PARTICLE_END.search(stripped):
         return f"ends with the dangling word {words[-1]!r}"
     english = sum(w in _ENGLISH for w in words) >= len(words) / 6
     after_owner = re.match(r"^[^:]{1,40}:\s*([A-Za-z]+)", stripped)
