@@ -462,9 +462,12 @@ def write_report(
     if header.get("resumed"):
         out.append(f"- Resumed: {header['resumed']}")
     finished = {(r.case, r.style, r.model) for r in rows}
-    missing = [p for p in plan if p not in finished]
+    left_out = set(header.get("skipped", []))
+    missing = [p for p in plan if p not in finished and "/".join(p) not in left_out]
     status = "complete" if done and not missing else ("stopped" if done else "in progress")
     out.append(f"- Status: {len(rows)} of {len(plan)} runs measured ({status})")
+    if left_out:
+        out.append(f"- Left out with --skip: {len(left_out)} runs: {', '.join(sorted(left_out))}")
     if missing:
         out.append(
             f"- Not measured yet: {len(missing)} runs: "
@@ -676,6 +679,9 @@ def main() -> None:
         "machine": machine(),
         "code": code_state(),
     }
+    header["skipped"] = [
+        f"{n}/{s}/{m}" for n, s, m in plan if f"{n}:{s}" in args.skip or f"{n}:{s}:{m}" in args.skip
+    ]
     console.print(f"{header['machine']}\n{header['code']}")
     console.print(
         f"{len(cases)} cases, {len(args.models)} models, styles {', '.join(args.styles)}"
