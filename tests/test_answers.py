@@ -24,7 +24,7 @@ NOTES = Notes(
 
 
 def _checks() -> SourceChecks:
-    return SourceChecks.of(SOURCE)
+    return SourceChecks(SOURCE)
 
 
 def test_custom_sections_list_the_checked_notes_and_free_lines_are_checked():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import cues
@@ -322,31 +323,34 @@ def _unique(items: list[str]) -> list[str]:
     return kept
 
 
-@dataclass
 class SourceChecks:
     """What a free sentence of a summary (a key point, a line of a custom answer) is checked
-    against, worked out once per source: the speakers' turns, the numbers the source states
-    and those it corrects away, the tasks people took on, and the ideas nobody took up."""
+    against, worked out at most once per source and only when first needed (a headline needs
+    none of it): the speakers' turns, the numbers the source states and those it corrects
+    away, the tasks people took on, and the ideas nobody took up."""
 
-    spoken: dict[str, str]
-    numbers: set[str]
-    corrected: set[str]
-    taken: list[Commitment]
-    source: str
-    ideas: list[frozenset[str]] = field(init=False)
+    def __init__(self, source: str) -> None:
+        self.source = source
 
-    def __post_init__(self) -> None:
-        self.ideas = untaken_ideas(labelled_sentences(self.source)) if self.spoken else []
+    @cached_property
+    def spoken(self) -> dict[str, str]:
+        return spoken_by(self.source)
 
-    @classmethod
-    def of(cls, source: str) -> SourceChecks:
-        return cls(
-            spoken_by(source),
-            source_numbers(source),
-            corrected_numbers(source),
-            commitments(source),
-            source,
-        )
+    @cached_property
+    def numbers(self) -> set[str]:
+        return source_numbers(self.source)
+
+    @cached_property
+    def corrected(self) -> set[str]:
+        return corrected_numbers(self.source)
+
+    @cached_property
+    def taken(self) -> list[Commitment]:
+        return commitments(self.source)
+
+    @cached_property
+    def ideas(self) -> list[frozenset[str]]:
+        return untaken_ideas(labelled_sentences(self.source)) if self.spoken else []
 
     def supports(self, sentence: str) -> bool:
         """Nobody is credited with another's words or task, no idea nobody took up is told as
@@ -435,7 +439,7 @@ class Notes:
         action item, decisions only what was agreed, and key points that neither copy a turn,
         nor credit someone with what another said, nor state a number the source never does."""
         source_key = _key(source)
-        checks = checks or SourceChecks.of(source)
+        checks = checks or SourceChecks(source)
         numbers, spoken = checks.numbers, checks.spoken
         items = []
         for item in attribute_owners(self.action_items, source):

@@ -259,9 +259,10 @@ class MapReduce:
             else chunk_text(text, budget, self.backend.count_tokens)
         )
         timings: dict[str, float] = {}
-        checks = SourceChecks.of(text)
+        checks = SourceChecks(text)
         notes = Notes()
-        if request.takes_notes or len(chunks) > 1:
+        from_notes = request.takes_notes or len(chunks) > 1
+        if from_notes:
             parts = self._fan_out("map", self._map_jobs(text, chunks, request, source, budget))
             timings["map"] = time.perf_counter() - started
             notes = Notes.merge(parts).grounded(text, source.language, checks)
@@ -281,7 +282,6 @@ class MapReduce:
                 output = notes.prose(source.language)
             self.progress("final", 1, 1)
         else:
-            from_notes = request.takes_notes or len(chunks) > 1
             material = notes.render(language=source.language) if from_notes else text
             self.progress("final", 0, 1)
             if request.style == "json":
