@@ -14,7 +14,7 @@ import pytest
 
 from .helpers import LoopbackServer
 from .server_helpers import ServerProcess
-from .speech_helpers import SPEECH, reference, wer
+from .speech_helpers import REAL, SPEECH, reference, wer
 
 UPLOAD_LIMIT = 3_000_000
 
@@ -57,6 +57,16 @@ def test_sdk_upload_with_speaker_labels(sdk):
     assert transcript.audio_duration == 44
     assert transcript.json_response["speech_model_used"] == "whisper-base"
     assert transcript.json_response["language_code"] == "en"
+
+
+def test_sdk_speaker_options_bound_the_count_on_a_real_meeting(sdk):
+    config = aai.TranscriptionConfig(
+        speaker_labels=True, speaker_options=aai.SpeakerOptions(max_speakers_expected=2)
+    )
+    transcript = sdk.transcribe(str(REAL / "ami_two_men.flac"), config=config)
+    assert transcript.status == aai.TranscriptStatus.completed, transcript.error
+    assert {u.speaker for u in transcript.utterances} == {"A", "B"}
+    assert transcript.json_response["speaker_options"]["max_speakers_expected"] == 2
 
 
 def test_sdk_audio_url(sdk, files):
@@ -249,6 +259,17 @@ def test_oversized_and_empty_uploads(server):
         ({}, "audio_url: Field required"),
         ({"audio_url": "http://x.test/a.mp3", "speaker_labels": "yes"}, "speaker_labels"),
         ({"audio_url": "http://x.test/a.mp3", "speakers_expected": "2"}, "speakers_expected"),
+        (
+            {"audio_url": "http://x.test/a.mp3", "speaker_options": {"min_speakers_expected": 0}},
+            "min_speakers_expected",
+        ),
+        (
+            {
+                "audio_url": "http://x.test/a.mp3",
+                "speaker_options": {"min_speakers_expected": 3, "max_speakers_expected": 2},
+            },
+            "max_speakers_expected must not be less than min_speakers_expected",
+        ),
         ({"audio_url": 12}, "audio_url"),
         ({"audio_url": "ftp://x.test/a.mp3"}, "audio_url must be an http or https URL"),
         (

@@ -1,40 +1,28 @@
 """Recognition through our pipeline against faster-whisper called directly, on every container."""
 
 import pytest
-from faster_whisper import WhisperModel
 
 from synopsis.errors import InputError, UnknownModelError
 from synopsis.media import decode_audio
 from synopsis.speech import transcribe
-from synopsis.speech.pipeline import recognition_options, recognizer_for
+from synopsis.speech.pipeline import recognizer_for
 from synopsis.speech.whisper import RecognitionOptions
 
-from .speech_helpers import SPEECH, reference, wer
+from .speech_helpers import SPEECH, raw_text, reference, wer
 
 WER_BOUND = 0.12  # espeak voices on Whisper base; measured 0.0–0.08 (docs/benchmarks.md)
 
 
-@pytest.fixture(scope="module")
-def raw_model():
-    """faster-whisper itself, on the same verified model directory and settings."""
-    recognizer = recognizer_for()
-    return WhisperModel(str(recognizer.directory), device="cpu", compute_type="int8", cpu_threads=2)
-
-
-def raw_text(model: WhisperModel, path) -> str:
-    options = recognition_options(duration=30.0)
-    segments, _ = model.transcribe(str(path), **options.whisper_kwargs())
-    return " ".join(segment.text.strip() for segment in segments)
 
 
 @pytest.mark.parametrize(
     "name",
     ["monologue_us.wav", "monologue_us.mp3", "monologue_us.webm", "monologue_us.mp4"],
 )
-def test_wer_matches_raw_faster_whisper_on_every_container(raw_model, name):
+def test_wer_matches_raw_faster_whisper_on_every_container(name):
     truth = reference("monologue_us")
     ours = transcribe(SPEECH / name)
-    raw = raw_text(raw_model, SPEECH / name)
+    raw = raw_text(SPEECH / name)
     assert wer(truth, ours.text) <= WER_BOUND
     assert wer(truth, ours.text) <= wer(truth, raw) + 0.005
     assert ours.language_code == "en" and ours.language_confidence > 0.5
@@ -42,12 +30,12 @@ def test_wer_matches_raw_faster_whisper_on_every_container(raw_model, name):
 
 
 @pytest.mark.parametrize("name", ["monologue_gb", "monologue_scot"])
-def test_other_voices(raw_model, name):
+def test_other_voices(name):
     ours = transcribe(SPEECH / f"{name}.wav")
     assert wer(reference(name), ours.text) <= WER_BOUND
     assert (
         wer(reference(name), ours.text)
-        <= wer(reference(name), raw_text(raw_model, SPEECH / f"{name}.wav")) + 0.005
+        <= wer(reference(name), raw_text(SPEECH / f"{name}.wav")) + 0.005
     )
 
 

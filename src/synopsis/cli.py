@@ -242,6 +242,16 @@ def transcribe(
             "--speakers-expected", min=1, help="How many people speak (implies --speakers)."
         ),
     ] = None,
+    min_speakers: Annotated[
+        int | None,
+        typer.Option(
+            "--min-speakers", min=1, help="At least this many speak (implies --speakers)."
+        ),
+    ] = None,
+    max_speakers: Annotated[
+        int | None,
+        typer.Option("--max-speakers", min=1, help="At most this many speak (implies --speakers)."),
+    ] = None,
     language: Annotated[
         str | None,
         typer.Option("--language", "-l", help="Language code, e.g. en or de (default: detect)."),
@@ -277,8 +287,10 @@ def transcribe(
         with progress_display() as progress:
             result = run_transcription(
                 source,
-                speaker_labels=speakers,
+                speaker_labels=speakers or min_speakers is not None or max_speakers is not None,
                 speakers_expected=speakers_expected,
+                min_speakers=min_speakers,
+                max_speakers=max_speakers,
                 language=language,
                 model=model,
                 keyterms=keyterms or (),

@@ -13,7 +13,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from ..captions import to_srt, to_vtt
 from ..files import private_dir, private_file
@@ -43,6 +50,22 @@ Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
 Keyterm = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEYTERM_CHARS)]
 
 
+class SpeakerOptions(BaseModel):
+    """Bounds for the estimated speaker count (used when `speakers_expected` is not given)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    min_speakers_expected: int | None = Field(None, ge=1, le=20)
+    max_speakers_expected: int | None = Field(None, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _range_is_not_empty(self) -> SpeakerOptions:
+        low, high = self.min_speakers_expected, self.max_speakers_expected
+        if low is not None and high is not None and high < low:
+            raise ValueError("max_speakers_expected must not be less than min_speakers_expected")
+        return self
+
+
 class TranscriptRequest(BaseModel):
     """The create body. Strict types: a string where a boolean belongs is an error, not a guess."""
 
@@ -55,6 +78,7 @@ class TranscriptRequest(BaseModel):
     language_detection: bool | None = None
     speaker_labels: bool | None = None
     speakers_expected: int | None = Field(None, ge=1, le=20)
+    speaker_options: SpeakerOptions | None = None
     punctuate: bool | None = None
     format_text: bool | None = None
     keyterms_prompt: list[Keyterm] | None = Field(None, max_length=MAX_KEYTERMS)

@@ -57,10 +57,13 @@ class TranscriptionJob:
         names = requested_names(request.get("speech_models"), request.get("speech_model"))
         spec = first_available(names, self.settings.speech_model_path)
         speakers_expected = request.get("speakers_expected")
+        bounds = request.get("speaker_options") or {}
         transcript = transcribe(
             source,
             speaker_labels=bool(request.get("speaker_labels")) or speakers_expected is not None,
             speakers_expected=speakers_expected,
+            min_speakers=bounds.get("min_speakers_expected"),
+            max_speakers=bounds.get("max_speakers_expected"),
             language=request.get("language_code"),
             model=spec.name,
             keyterms=request.get("keyterms_prompt") or (),

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..fetch import FetchPolicy, download, looks_like_url
 from ..media import SAMPLE_RATE, MediaSource, decode_audio
 from ..transcript import Transcript, utterances_of
-from .diarize import diarize
+from .diarize import diarize, speaker_bounds
 from .models import model_directory, resolve_speech_model
 from .whisper import RecognitionOptions, SpeechRecognizer
 
@@ -88,6 +88,8 @@ def transcribe(
     *,
     speaker_labels: bool = False,
     speakers_expected: int | None = None,
+    min_speakers: int | None = None,
+    max_speakers: int | None = None,
     language: str | None = None,
     model: str | None = None,
     keyterms: tuple[str, ...] | list[str] = (),
@@ -97,12 +99,12 @@ def transcribe(
 ) -> Transcript:
     """Transcribe a recording (path, URL, bytes or file object) into a `Transcript`.
 
-    `speakers_expected` implies `speaker_labels`. Pass a dict as `timings` to receive
+    `speakers_expected` implies `speaker_labels` and fixes the count; otherwise it is estimated
+    between `min_speakers` and `max_speakers` when given. Pass a dict as `timings` to receive
     per-stage seconds. `name` is how errors refer to the input (default: the path or URL).
     """
+    speaker_bounds(speakers_expected, min_speakers, max_speakers)  # bad bounds fail before work
     if speakers_expected is not None:
-        if speakers_expected < 1:
-            raise InputError("speakers_expected must be at least 1")
         speaker_labels = True
     report = progress or (lambda stage, done, total: None)
     settings = get_settings()
@@ -137,6 +139,8 @@ def transcribe(
             speakers_expected,
             lambda done, total: report("speakers", done, total),
             threads=settings.speech_threads,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
         )
         utterances = utterances_of(words) if words else []
     finished = time.perf_counter()
