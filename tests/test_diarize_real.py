@@ -41,9 +41,10 @@ def test_three_real_voices_spliced_into_turns_are_told_apart():
 
 
 @pytest.mark.parametrize(
-    "bounds", [{"speakers_expected": 2}, {"max_speakers": 2}, {"min_speakers": 2, "max_speakers": 2}]
+    "bounds",
+    [{}, {"speakers_expected": 2}, {"max_speakers": 3}, {"min_speakers": 2, "max_speakers": 2}],
 )
-def test_a_real_meeting_of_two_men_with_the_count_or_a_range(bounds):
+def test_a_real_meeting_of_two_men_is_two_speakers(bounds):
     path = REAL / "ami_two_men.flac"
     transcript = transcribe(path, speaker_labels=True, **bounds)
     scores = diarization_scores(

@@ -1,18 +1,18 @@
-"""Who spoke when: voice embeddings of short windows, clustered, then mapped onto words.
+"""Who spoke when: speaker embeddings of short windows, clustered, then mapped onto words.
 
-Windows of 1.6 s every 0.5 s cover the stretches where Whisper heard words; each gets a GE2E
-embedding. Whether there is more than one voice is decided first, by how far the windows spread
-around their mean: one real voice stays tight, a conversation does not. Then the windows are
-clustered spectrally on the recording's centred embeddings (subtracting the mean removes what
-all windows share, the room and the microphone, and leaves what tells voices apart), the count
-chosen by silhouette among splits whose every speaker has enough speech, and each window is
-moved to its nearest speaker centroid until none moves (resegmentation). A word takes the label
-most windows covering its middle agree on, so a speaker change inside one Whisper segment still
-lands on the right word. Labels are letters in order of first appearance.
+Windows of 1.5 s every 0.75 s cover the stretches where Whisper heard words; each gets a CAM++
+embedding (campplus.py). The count and the speakers come from spectral clustering as 3D-Speaker
+does it: cosine affinity with each row pruned to its nearest neighbours, the unnormalised
+Laplacian, the count at its largest eigengap within the caller's bounds, k-means on the leading
+eigenvectors; speakers with only a few windows are folded into the nearest other, and two
+speakers whose centroids are nearly the same voice are merged. A word takes the label most
+windows covering its middle agree on, so a speaker change inside one Whisper segment still lands
+on the right word. Labels are letters in order of first appearance.
 
 Measured on real voices (benches/diarization.py, docs/benchmarks.md): four single voices (a 1961
 broadcast, a reader at full and telephone bandwidth, a woman in a meeting room) stay one speaker;
-three real voices spliced into ten turns come out at 100 % of speech time.
+three real voices spliced into ten turns and a real meeting of two men are found as three and
+two, with 100 % and 96 % of speech time on the right person.
 """
 
 from __future__ import annotations
@@ -26,21 +26,23 @@ import numpy as np
 from ..errors import InputError
 from ..media import SAMPLE_RATE
 from ..transcript import Word
-from .voice_encoder import HOP, PARTIAL_FRAMES, get_encoder, mel_frames
+from .campplus import FRAME, FRAMES_PER_SECOND, SHIFT, get_campplus, log_fbank
 
-WINDOW = PARTIAL_FRAMES * HOP / SAMPLE_RATE  # 1.6 s
-STEP = 0.5  # every 0.5 s: turns of a second or two get windows of their own (~4 ms a window)
+WINDOW = 1.5  # seconds per embedding, as CAM++ was trained and 3D-Speaker diarizes
+STEP = 0.75
+WINDOW_FRAMES = 1 + (round(WINDOW * SAMPLE_RATE) - FRAME) // SHIFT  # 148 fbank frames
 REGION_GAP = 0.6  # pauses shorter than this do not split a speech region
-MAX_SPEAKERS = 8
-# One voice when 1 - |mean embedding|^2 is at most this. Measured: one real voice 0.20-0.26
-# (four recordings, clean to telephone), meetings of two or more 0.30-0.44 (AMI, spliced turns).
-ONE_VOICE_SPREAD = 0.28
-# A speaker must hold this share of the windows, or MIN_SPEAKER_WINDOWS of them (30 s of speech)
-# in long recordings: smaller clusters are overlap, laughter or one voice's moods.
-MIN_SPEAKER_SHARE = 0.15
-MIN_SPEAKER_WINDOWS = 60
+MAX_SPEAKERS = 10
+MIN_WINDOWS_TO_SPLIT = 8  # under 6 s of speech, one speaker unless the caller says otherwise
+# Spectral clustering as in 3D-Speaker's diarization recipe: each affinity row keeps its
+# nearest 1.2 % (at least 6), clusters under 4 windows are folded in, centroids at cosine
+# 0.875 or more are one speaker.
+NEIGHBOUR_SHARE = 0.012
+MIN_NEIGHBOURS = 6
+MIN_SPEAKER_WINDOWS = 4
+SAME_SPEAKER_SIMILARITY = 0.875
 MIN_TURN_MS = 400  # a shorter run between two turns of one speaker is taken as noise
-_BATCH = 64
+_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -81,36 +83,28 @@ def windows_for(regions: list[tuple[float, float]], duration: float) -> list[Win
     return windows
 
 
-def _normalise_volume(audio: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
-    """Raise quiet audio to the level the encoder was trained on (never lower it)."""
-    rms = float(np.sqrt(np.mean(audio.astype(np.float64) ** 2)))
-    if rms <= 1e-9:
-        return audio
-    change = target_dbfs - 20 * np.log10(rms)
-    return audio * np.float32(10 ** (change / 20)) if change > 0 else audio
-
-
 def embed_windows(
     audio: np.ndarray,
     windows: list[Window],
     progress: Callable[[int, int], None] | None = None,
     threads: int = 1,
 ) -> np.ndarray:
-    mel = mel_frames(_normalise_volume(audio))
-    padded = np.pad(mel, ((0, PARTIAL_FRAMES), (0, 0)))
-    frames_per_second = SAMPLE_RATE / HOP
-    batch = np.stack(
-        [
-            padded[(first := round(w.start * frames_per_second)) : first + PARTIAL_FRAMES]
-            for w in windows
-        ]
-    )
-    encoder = get_encoder()
+    """One CAM++ embedding per window; the fbank of the whole recording is computed once."""
+    energies = log_fbank(audio)
+    padded = np.pad(energies, ((0, WINDOW_FRAMES), (0, 0)), mode="edge")
+    encoder = get_campplus()
     out = []
-    for index in range(0, len(batch), _BATCH):
-        out.append(encoder.embed(batch[index : index + _BATCH], threads))
+    for index in range(0, len(windows), _BATCH):
+        batch = np.stack(
+            [
+                padded[(first := round(w.start * FRAMES_PER_SECOND)) : first + WINDOW_FRAMES]
+                for w in windows[index : index + _BATCH]
+            ]
+        )
+        batch -= batch.mean(axis=1, keepdims=True)
+        out.append(encoder.embed(batch, threads))
         if progress:
-            progress(min(index + _BATCH, len(batch)), len(batch))
+            progress(min(index + _BATCH, len(windows)), len(windows))
     return np.concatenate(out)
 
 
@@ -135,12 +129,6 @@ def speaker_bounds(
     return low, high
 
 
-def spread(embeddings: np.ndarray) -> float:
-    """1 - |mean|^2 of unit vectors: 0 when all agree, higher the more they scatter."""
-    mean = embeddings.mean(axis=0)
-    return float(1.0 - mean @ mean)
-
-
 def cluster(
     embeddings: np.ndarray,
     speakers_expected: int | None = None,
@@ -148,67 +136,73 @@ def cluster(
     max_speakers: int | None = None,
 ) -> np.ndarray:
     """A speaker index per embedding; the count is given, or estimated within the bounds."""
-    from sklearn.metrics import silhouette_score
-
     count = len(embeddings)
     low, high = speaker_bounds(speakers_expected, min_speakers, max_speakers)
     high = min(high, count)
+    low = min(low, high)
     if count < 2 or high <= 1:
         return np.zeros(count, dtype=int)
-    spectral = _spectral_embedding(embeddings, high)
     if low == high:
-        return _split(embeddings, spectral, low)
-    if low <= 1 and spread(embeddings) <= ONE_VOICE_SPREAD:
+        return _spectral(embeddings, low, high)
+    if low <= 1 and count < MIN_WINDOWS_TO_SPLIT:
         return np.zeros(count, dtype=int)
-    smallest = max(2, min(MIN_SPEAKER_SHARE * count, MIN_SPEAKER_WINDOWS))
-    best, best_score = None, -np.inf
-    for k in range(max(2, low), min(high, count - 1) + 1):
-        labels = _split(embeddings, spectral, k)
-        sizes = np.bincount(labels, minlength=k)
-        if k > low and (len(set(labels)) < k or sizes.min() < smallest):
-            continue
-        score = silhouette_score(embeddings, labels, metric="cosine")
-        if score > best_score:
-            best, best_score = labels, score
-    if best is None:
-        return np.zeros(count, dtype=int) if low <= 1 else _split(embeddings, spectral, low)
-    return best
+    labels = _spectral(embeddings, low, high)
+    labels = _fold_small(embeddings, labels, keep=low)
+    return _merge_same(embeddings, labels, keep=low)
 
 
-def _spectral_embedding(embeddings: np.ndarray, components: int) -> np.ndarray:
-    """Spectral coordinates of the windows, from cosine affinity of the centred embeddings."""
-    from sklearn.manifold import spectral_embedding
-
-    centred = embeddings - embeddings.mean(axis=0)
-    centred /= np.linalg.norm(centred, axis=1, keepdims=True) + 1e-9
-    affinity = (centred @ centred.T + 1.0) / 2.0
-    components = min(components, len(embeddings) - 1)
-    return spectral_embedding(
-        affinity, n_components=max(components, 1), random_state=0, drop_first=False
-    )
-
-
-def _split(embeddings: np.ndarray, spectral: np.ndarray, k: int) -> np.ndarray:
-    """k speakers: k-means on the first k spectral coordinates, then resegmentation."""
+def _spectral(embeddings: np.ndarray, low: int, high: int) -> np.ndarray:
+    """k-means on the Laplacian's leading eigenvectors; k at the largest eigengap in [low, high]."""
+    from scipy.linalg import eigh
     from sklearn.cluster import KMeans
 
-    if k >= len(embeddings):
-        return np.arange(len(embeddings))
-    coordinates = spectral[:, : max(1, min(k, spectral.shape[1]))]
-    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(coordinates)
-    return _resegment(embeddings, labels)
+    count = len(embeddings)
+    if high >= count:
+        return np.arange(count)
+    affinity = embeddings @ embeddings.T
+    keep = min(count, max(MIN_NEIGHBOURS, count - int((1 - NEIGHBOUR_SHARE) * count)))
+    weakest = np.argpartition(affinity, count - keep, axis=1)[:, : count - keep]
+    np.put_along_axis(affinity, weakest, 0.0, axis=1)
+    affinity = (affinity + affinity.T) / 2
+    np.fill_diagonal(affinity, 0.0)
+    laplacian = np.diag(np.abs(affinity).sum(axis=1)) - affinity
+    values, vectors = eigh(laplacian, subset_by_index=[0, high])
+    k = low if low == high else low + int(np.argmax(np.diff(values[low - 1 : high + 1])))
+    labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors[:, :k])
+    return np.unique(labels, return_inverse=True)[1]
 
 
-def _resegment(embeddings: np.ndarray, labels: np.ndarray, rounds: int = 10) -> np.ndarray:
-    """Move each window to its nearest speaker centroid (cosine) until none moves."""
-    for _ in range(rounds):
+def _centroids(embeddings: np.ndarray, labels: np.ndarray, speakers: np.ndarray) -> np.ndarray:
+    centroids = np.stack([embeddings[labels == s].mean(axis=0) for s in speakers])
+    return centroids / (np.linalg.norm(centroids, axis=1, keepdims=True) + 1e-9)
+
+
+def _fold_small(embeddings: np.ndarray, labels: np.ndarray, keep: int) -> np.ndarray:
+    """Windows of speakers with too few windows go to the nearest speaker with enough."""
+    speakers, sizes = np.unique(labels, return_counts=True)
+    large = speakers[sizes >= MIN_SPEAKER_WINDOWS]
+    if len(large) < max(1, keep) or len(large) == len(speakers):
+        return labels
+    centroids = _centroids(embeddings, labels, large)
+    small = ~np.isin(labels, large)
+    labels = labels.copy()
+    labels[small] = large[np.argmax(embeddings[small] @ centroids.T, axis=1)]
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _merge_same(embeddings: np.ndarray, labels: np.ndarray, keep: int) -> np.ndarray:
+    """Merge the two closest speakers while their centroids are nearly the same voice."""
+    labels = labels.copy()
+    while True:
         speakers = np.unique(labels)
-        centroids = np.stack([embeddings[labels == s].mean(axis=0) for s in speakers])
-        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True) + 1e-9
-        moved = speakers[np.argmax(embeddings @ centroids.T, axis=1)]
-        if np.array_equal(moved, labels):
+        if len(speakers) <= max(1, keep):
             break
-        labels = moved
+        centroids = _centroids(embeddings, labels, speakers)
+        similarity = np.triu(centroids @ centroids.T, 1)
+        first, second = np.unravel_index(np.argmax(similarity), similarity.shape)
+        if similarity[first, second] < SAME_SPEAKER_SIMILARITY:
+            break
+        labels[labels == speakers[second]] = speakers[first]
     return np.unique(labels, return_inverse=True)[1]
 
 
