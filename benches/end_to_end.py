@@ -102,9 +102,15 @@ def main() -> None:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     transcript = transcribe(path, speaker_labels=True, timings=timings)
+    print(
+        f"transcribed: {len(transcript.words)} words, {len(transcript.speakers)} speakers; "
+        + ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in timings.items()),
+        flush=True,
+    )
     document = transcript.labelled_text()
     summary_started = time.perf_counter()
     result = summarize(document, "conversational")
+    print(f"summarized in {time.perf_counter() - summary_started:.0f} s", flush=True)
     finished = time.perf_counter()
     stages = {
         "decode": timings["decode"],
