@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from synopsis.errors import InputError
 from synopsis.media import decode_audio
 from synopsis.speech import transcribe
 from synopsis.speech.diarize import (
@@ -68,6 +69,34 @@ def test_clustering_separates_distinct_embeddings():
     assert len(set(labels[:10])) == 1 and len(set(labels[10:])) == 1 and labels[0] != labels[10]
     same = np.stack([a + 0.05 * rng.normal(size=256) for _ in range(12)])
     assert set(cluster(same / np.linalg.norm(same, axis=1, keepdims=True))) == {0}
+
+
+def _groups(sizes: list[int], seed: int = 0) -> np.ndarray:
+    """Unit vectors around well-separated random centres, one group per size."""
+    rng = np.random.default_rng(seed)
+    points = []
+    for size in sizes:
+        centre = rng.normal(size=192)
+        points += [centre + 0.3 * rng.normal(size=192) for _ in range(size)]
+    points = np.stack(points)
+    return points / np.linalg.norm(points, axis=1, keepdims=True)
+
+
+def test_the_count_follows_the_data_within_the_callers_bounds():
+    three = _groups([12, 10, 8])
+    assert len(set(cluster(three))) == 3
+    assert len(set(cluster(three, max_speakers=2))) == 2
+    assert len(set(cluster(three, min_speakers=4))) == 4
+    assert len(set(cluster(three, speakers_expected=5))) == 5
+    assert len(set(cluster(three[:6]))) == 1  # too little speech to split without a bound
+    assert len(set(cluster(three[:9], min_speakers=2))) == 2
+
+
+def test_bounds_that_cannot_hold_are_refused():
+    with pytest.raises(InputError, match="must not be less"):
+        cluster(_groups([5, 5]), min_speakers=3, max_speakers=2)
+    with pytest.raises(InputError, match="at least 1"):
+        cluster(_groups([5, 5]), speakers_expected=0)
 
 
 def test_speaker_letters_continue_past_z():

@@ -152,13 +152,14 @@ def cluster(
 
 
 def _spectral(embeddings: np.ndarray, low: int, high: int) -> np.ndarray:
-    """k-means on the Laplacian's leading eigenvectors; k at the largest eigengap in [low, high]."""
+    """k-means on the Laplacian's leading eigenvectors; k at the largest eigengap, in [low, high]."""
     from scipy.linalg import eigh
     from sklearn.cluster import KMeans
 
     count = len(embeddings)
-    if high >= count:
+    if low >= count:
         return np.arange(count)
+    high = min(high, count - 1)
     affinity = embeddings @ embeddings.T
     keep = min(count, max(MIN_NEIGHBOURS, count - int((1 - NEIGHBOUR_SHARE) * count)))
     weakest = np.argpartition(affinity, count - keep, axis=1)[:, : count - keep]
@@ -166,8 +167,11 @@ def _spectral(embeddings: np.ndarray, low: int, high: int) -> np.ndarray:
     affinity = (affinity + affinity.T) / 2
     np.fill_diagonal(affinity, 0.0)
     laplacian = np.diag(np.abs(affinity).sum(axis=1)) - affinity
-    values, vectors = eigh(laplacian, subset_by_index=[0, high])
-    k = low if low == high else low + int(np.argmax(np.diff(values[low - 1 : high + 1])))
+    # the count the data shows (up to MAX_SPEAKERS), then held within the caller's bounds
+    top = min(count - 1, max(high, MAX_SPEAKERS))
+    values, vectors = eigh(laplacian, subset_by_index=[0, top])
+    shown = low + int(np.argmax(np.diff(values[low - 1 : top + 1])))
+    k = low if low == high else min(shown, high)
     labels = KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(vectors[:, :k])
     return np.unique(labels, return_inverse=True)[1]
 
