@@ -152,7 +152,7 @@ def cluster(
 
 
 def _spectral(embeddings: np.ndarray, low: int, high: int) -> np.ndarray:
-    """k-means on the Laplacian's leading eigenvectors; k at the largest eigengap, in [low, high]."""
+    """k-means on the Laplacian's leading eigenvectors; k at the largest eigengap, bounded."""
     from scipy.linalg import eigh
     from sklearn.cluster import KMeans
 
