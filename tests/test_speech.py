@@ -13,8 +13,6 @@ from .speech_helpers import SPEECH, raw_text, reference, wer
 WER_BOUND = 0.12  # espeak voices on Whisper base; measured 0.0–0.08 (docs/benchmarks.md)
 
 
-
-
 @pytest.mark.parametrize(
     "name",
     ["monologue_us.wav", "monologue_us.mp3", "monologue_us.webm", "monologue_us.mp4"],
