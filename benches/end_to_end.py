@@ -132,6 +132,13 @@ def main() -> None:
         },
         "recognizer_vs_faster_whisper": raw_ratio(path, args.raw_seconds),
         "summary_lines": result.text.count("\n") + 1,
+        "summary_calls": {
+            "chunks": result.chunks,
+            "calls": result.usage.calls,
+            "prompt_tokens": result.usage.prompt_tokens,
+            "completion_tokens": result.usage.completion_tokens,
+            "stage_seconds": result.timings,
+        },
     }
     print(
         f"{audio / 60:.1f} min of audio, {len(transcript.words)} words, "

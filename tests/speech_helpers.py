@@ -74,11 +74,17 @@ def raw_whisper():
 
 
 def raw_text(path) -> str:
-    """What faster-whisper called directly hears in the file, with our recognition options."""
+    """What faster-whisper called directly hears in the file, with the options we would use for
+    its length (batched decoding from a minute on, as ours)."""
+    from faster_whisper import BatchedInferencePipeline
+
+    from synopsis.media import decode_audio
     from synopsis.speech.pipeline import recognition_options
 
-    options = recognition_options(duration=30.0)
-    segments, _ = raw_whisper().transcribe(str(path), **options.whisper_kwargs())
+    options = recognition_options(duration=len(decode_audio(path)) / 16_000)
+    model = raw_whisper()
+    engine = BatchedInferencePipeline(model) if options.batch_size else model
+    segments, _ = engine.transcribe(str(path), **options.whisper_kwargs())
     return " ".join(segment.text.strip() for segment in segments)
 
 

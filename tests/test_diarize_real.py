@@ -37,7 +37,7 @@ def test_three_real_voices_spliced_into_turns_are_told_apart():
     )
     assert len(transcript.speakers) == 3
     assert scores["speaker_accuracy"] >= 0.92
-    assert transcript.text == transcribe(path).text  # labelling speakers changes no word
+    assert wer(raw_text(path), transcript.text) <= 0.005  # the words faster-whisper hears
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,8 @@ def test_a_real_meeting_of_two_men_is_two_speakers(bounds):
     )
     assert transcript.speakers == ["A", "B"]
     assert scores["speaker_accuracy"] >= 0.85
+    if not bounds:
+        assert wer(raw_text(path), transcript.text) <= 0.005
 
 
 def test_a_range_that_is_empty_or_below_one_is_refused_before_any_work():
