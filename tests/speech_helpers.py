@@ -132,10 +132,11 @@ def diarization_scores(
 
     from synopsis.transcript import utterances_of
 
+    utterances = utterances_of(list(words))
     reference, hypothesis = Annotation(), Annotation()
     for index, (speaker, start, end) in enumerate(truth):
         reference[Segment(start, end), index] = speaker
-    for index, utterance in enumerate(utterances_of(list(words))):
+    for index, utterance in enumerate(utterances):
         hypothesis[Segment(utterance.start / 1000, utterance.end / 1000), index] = utterance.speaker
     metric = DiarizationErrorRate(collar=COLLAR)
     parts = metric(reference, hypothesis, uem=Timeline([Segment(0, duration)]), detailed=True)
@@ -147,6 +148,6 @@ def diarization_scores(
         "false_alarm": parts["false alarm"] / total,
         "confusion": parts["confusion"] / total,
         "speaker_accuracy": parts["correct"] / attributed if attributed else 0.0,
-        "speakers": len({utterance.speaker for utterance in utterances_of(list(words))}),
+        "speakers": len({utterance.speaker for utterance in utterances}),
         "true_speakers": len({speaker for speaker, _, _ in truth}),
     }
