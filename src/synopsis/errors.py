@@ -49,3 +49,7 @@ class OutputValidationError(SynopsisError):
 
 class BusyError(SynopsisError):
     """Too much work is already waiting for this caller; try again once some of it is done."""
+
+
+class CancelledError(SynopsisError):
+    """The caller cancelled the job; it stopped at its next step and keeps no result."""

@@ -16,8 +16,9 @@ from ..jobs.webhooks import WebhookDispatcher
 from ..jobs.worker import WorkerPool
 from ..llm.registry import get_registry
 from ..store.db import sessions as open_sessions
+from ..store.summaries import SummaryStore
 from ..store.transcripts import TranscriptStore
-from . import assemblyai, deepgram, native, openai
+from . import assemblyai, deepgram, native, openai, playground
 from .concurrency import ModelTurns
 from .errors import install_error_handlers
 from .guard import RequestGuard
@@ -36,7 +37,8 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
         webhooks=WebhookDispatcher(store, settings),
     )
 
-    summaries = SummaryJobs()
+    summary_store = SummaryStore(sessions)
+    summaries = SummaryJobs(summary_store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
     app.state.auth_required = auth_required
     app.state.gateway = Gateway(get_registry(), settings)
     app.state.summaries = summaries
+    app.state.summary_store = summary_store
     app.state.model_turns = ModelTurns()
     app.add_middleware(
         RequestGuard, settings=settings, sessions=sessions, auth_required=auth_required
@@ -64,6 +67,8 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
     app.include_router(openai.router)
     app.include_router(deepgram.router)
     app.include_router(native.router)
+    app.include_router(playground.router)
+    app.mount("/static", playground.static_files(), name="static")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:  # async: answers even when every thread is busy

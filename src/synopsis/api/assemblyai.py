@@ -186,6 +186,7 @@ def transcript_json(row: TranscriptJob) -> dict[str, Any]:
         "webhook_auth": secret_header is not None,
         "summary": None,
         "chapters": None,
+        "progress": row.progress if row.status == PROCESSING else None,
         **request,
         "speech_model": (
             request.get("speech_model")
@@ -280,6 +281,7 @@ def delete_transcript(transcript_id: str, request: Request, key_id: KeyId) -> di
         raise ApiError(404, "Transcript not found")
     if row.upload_id:  # the recording goes with its last transcript
         store.release_upload(row.upload_id, key_id)
+    request.app.state.summary_store.delete_of_transcript(transcript_id, key_id)
     return transcript_json(deleted)
 
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
-from ..store.keys import authenticate
+from ..store.keys import lookup
 from .auth import presented_key
 from .errors import error_response
 
@@ -60,9 +60,10 @@ class RequestGuard:
                 return
             # On the event loop, not a thread: an indexed lookup takes well under a millisecond,
             # and requests keep their arrival order up to the model's FIFO queue.
-            key_id = authenticate(self.sessions, secret)
-            if key_id is None:
-                await error_response(path, 401, "Authentication error, API token invalid")(
+            key_id, revoked = lookup(self.sessions, secret)
+            if key_id is None or revoked:
+                problem = "revoked" if revoked else "invalid"
+                await error_response(path, 401, f"Authentication error, API token {problem}")(
                     scope, receive, send
                 )
                 return

@@ -6,13 +6,18 @@ import json
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .. import __version__
+from ..jobs.summaries import WAITING
 from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
 from ..llm.registry import get_registry
+from ..store.tables import SummaryRecord, TranscriptJob
 from ..summarize.pipeline import validate_request
 from ..transcript import Transcript
+from .assemblyai import transcript_json
 from .auth import require_key
 from .errors import ApiError
 from .sources import own_upload_id, upload_id_of
@@ -66,6 +71,7 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
         key_id,
         text=body.text,
         transcript=transcript,
+        transcript_id=body.transcript_id,
         media_path=media_path,
         style=body.style,
         prompt=body.prompt,
@@ -87,20 +93,111 @@ def _completed_transcript(request: Request, transcript_id: str, key_id: int | No
 
 @router.get("/summaries/{job_id}")
 def get_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+    """A job in memory while it runs; a finished summary from the store after it is forgotten."""
     job = request.app.state.summaries.get(job_id, key_id)
-    if job is None:
+    if job is not None:
+        return job.to_dict()
+    record = request.app.state.summary_store.get(job_id, key_id)
+    if record is None:
         raise ApiError(404, "Summary job not found")
+    return {
+        "id": record.id,
+        "status": "completed",
+        "transcript_id": record.transcript_id,
+        "progress": None,
+        "result": record.result,
+        "error": None,
+        "source": record.source,
+    }
+
+
+@router.post("/summaries/{job_id}/cancel")
+def cancel_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+    """Stop a queued or running summary job; a finished one is returned unchanged."""
+    job = request.app.state.summaries.cancel(job_id, key_id)
+    if job is None:
+        return get_summary(job_id, request, key_id)  # finished and stored, or a 404
     return job.to_dict()
 
 
+@router.delete("/summaries/{job_id}")
+def delete_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+    """Forget a finished summary (a running one must be cancelled first)."""
+    state = request.app.state
+    job = state.summaries.get(job_id, key_id)
+    if job is not None and job.status in WAITING:
+        raise ApiError(400, "Summary job is running; cancel it or delete it once it has finished")
+    stored = state.summary_store.delete(job_id, key_id)
+    if job is None and not stored:
+        raise ApiError(404, "Summary job not found")
+    state.summaries.forget(job_id, key_id)
+    return {"id": job_id, "deleted": True}
+
+
+@router.post("/transcripts/{transcript_id}/cancel")
+def cancel_transcript(transcript_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
+    """Stop a transcript job: a queued one ends now, a processing one at its next step."""
+    row = request.app.state.store.cancel(transcript_id, key_id)
+    if row is None:
+        raise ApiError(404, "Transcript not found")
+    return transcript_json(row)
+
+
+PREVIEW_CHARS = 200
+
+
+@router.get("/history")
+def history(
+    request: Request,
+    key_id: KeyId,
+    q: Annotated[str, Query(max_length=MAX_NAME_CHARS)] = "",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """This key's transcripts and summaries, newest first; `q` keeps those whose text has it."""
+    state = request.app.state
+    query = q.strip()
+    transcripts = state.store.search(key_id, query, limit)
+    summaries = state.summary_store.search(key_id, query, limit)
+    return {
+        "transcripts": [_transcript_entry(row) for row in transcripts],
+        "summaries": [_summary_entry(record) for record in summaries],
+    }
+
+
+def _transcript_entry(row: TranscriptJob) -> dict[str, Any]:
+    result = row.result or {}
+    return {
+        "id": row.id,
+        "status": row.status,
+        "created": row.created.isoformat(),
+        "audio_duration": result.get("audio_duration"),
+        "speakers": len({u["speaker"] for u in result.get("utterances") or []}),
+        "preview": (result.get("text") or "")[:PREVIEW_CHARS],
+        "error": row.error,
+    }
+
+
+def _summary_entry(record: SummaryRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "transcript_id": record.transcript_id,
+        "style": record.style,
+        "created": record.created.isoformat(),
+        "preview": record.text[:PREVIEW_CHARS],
+        "source_preview": (record.source or "")[:PREVIEW_CHARS],
+    }
+
+
 class EvaluationRequest(BaseModel):
-    """A summary to check against its source (`source` text or a completed `transcript_id`)."""
+    """A summary to check against its source: `source` text or a completed `transcript_id` with
+    the `summary`, or a stored `summary_id` alone (its own text and source)."""
 
     model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(None, min_length=1)
     transcript_id: str | None = Field(None, max_length=MAX_NAME_CHARS)
-    summary: str = Field(min_length=1)
+    summary_id: str | None = Field(None, max_length=MAX_NAME_CHARS)
+    summary: str | None = Field(None, min_length=1)
     reference: str | None = None
     facts: dict[str, Any] | None = None  # the facts file's content, never a path
     judge_model: str | None = Field(None, max_length=MAX_NAME_CHARS)
@@ -110,25 +207,79 @@ class EvaluationRequest(BaseModel):
 async def create_evaluation(
     body: EvaluationRequest, request: Request, key_id: KeyId
 ) -> dict[str, Any]:
-    """Deterministic checks at once; with `judge_model`, the judge's turn on that model."""
+    """Deterministic checks at once; with `judge_model`, the judge's turn on that model.
+
+    The answer adds `lines`: the problems found, per line of the summary, for marking them.
+    """
     from ..evaluate import evaluate
 
-    if (body.source is None) == (body.transcript_id is None):
-        raise ApiError(400, "give exactly one of source or transcript_id")
-    source: str | Transcript = body.source or ""
-    if body.transcript_id is not None:
-        source = _completed_transcript(request, body.transcript_id, key_id)
+    source, summary = _evaluation_input(body, request, key_id)
 
     def run() -> dict[str, Any]:
-        return evaluate(
+        evaluation = evaluate(
             source,
-            body.summary,
+            summary,
             reference=body.reference,
             facts=body.facts,
             judge_model=body.judge_model,
-        ).to_dict()
+        )
+        return {**evaluation.to_dict(), "lines": evaluation.line_problems(summary)}
 
     if body.judge_model is None:
         return await to_thread.run_sync(run)
     backend = get_registry().backend(body.judge_model)
     return await request.app.state.model_turns.run_model(backend, run)
+
+
+def _evaluation_input(
+    body: EvaluationRequest, request: Request, key_id: int | None
+) -> tuple[str | Transcript, str]:
+    """(source, summary) named by the request, checked for exactly one source."""
+    if sum(v is not None for v in (body.source, body.transcript_id, body.summary_id)) != 1:
+        raise ApiError(400, "give exactly one of source, transcript_id or summary_id")
+    if body.summary_id is not None:
+        record = request.app.state.summary_store.get(body.summary_id, key_id)
+        if record is None:
+            raise ApiError(404, "Summary not found")
+        if record.transcript_id is not None:
+            source: str | Transcript = _completed_transcript(request, record.transcript_id, key_id)
+        else:
+            source = record.source or ""
+        return source, body.summary or record.text
+    if body.summary is None:
+        raise ApiError(400, "summary: Field required")
+    if body.transcript_id is not None:
+        return _completed_transcript(request, body.transcript_id, key_id), body.summary
+    return body.source or "", body.summary
+
+
+@router.get("/transcripts/{transcript_id}/media")
+def transcript_media(transcript_id: str, request: Request, key_id: KeyId) -> FileResponse:
+    """The uploaded recording of one of this key's transcripts, for playing it beside the text.
+
+    A transcript made from a remote `audio_url` has none: the server never keeps fetched media.
+    """
+    store = request.app.state.store
+    row = store.get(transcript_id, key_id)
+    if row is None or row.deleted:
+        raise ApiError(404, "Transcript not found")
+    path = store.upload_file(row.upload_id, key_id) if row.upload_id else None
+    if path is None:
+        raise ApiError(404, "This transcript's recording is not stored here (it came from a URL)")
+    return FileResponse(path, media_type="application/octet-stream")
+
+
+@router.get("/info")
+def info(request: Request, key_id: KeyId) -> dict[str, Any]:
+    """What a client should know before it sends anything: the limits it will be held to."""
+    settings = request.app.state.settings
+    return {
+        "version": __version__,
+        "limits": {
+            "upload_max_bytes": settings.upload_max_bytes,
+            "json_max_bytes": settings.max_json_bytes,
+            "media_max_seconds": settings.media_max_seconds,
+            "prompt_max_chars": MAX_PROMPT_CHARS,
+            "schema_max_bytes": MAX_SCHEMA_BYTES,
+        },
+    }

@@ -88,7 +88,8 @@ def _stem(word: str) -> str:
     return stem if len(stem) >= 3 else word
 
 
-def _content(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
+    """The stemmed words that carry meaning: what a paraphrase shares with its source."""
     return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1}
 
 
@@ -126,8 +127,8 @@ def _clause(sentence: str, claim: str) -> str:
     clauses = [c for c in _CLAUSES.split(sentence) if c.strip()]
     if len(clauses) < 2:
         return sentence
-    words = _content(claim)
-    return max(clauses, key=lambda c: len(words & _content(c)))
+    words = content_words(claim)
+    return max(clauses, key=lambda c: len(words & content_words(c)))
 
 
 def _tokens(name: str) -> set[str]:
@@ -214,21 +215,21 @@ class OwnerCheck:
         return claim[: other.start()] if other else claim
 
     def _matching(self, claim: str) -> list[tuple[str, str]]:
-        words = _content(claim)
+        words = content_words(claim)
         if len(words) < MIN_CLAIM_WORDS:
             return []
         return [
             (speaker, sentence)
             for speaker, sentence in self.sentences
-            if len(words & _content(sentence)) / len(words) >= MIN_OVERLAP
+            if len(words & content_words(sentence)) / len(words) >= MIN_OVERLAP
         ]
 
     def _best(self, claim: str) -> tuple[str, str] | None:
         """The (speaker, sentence) sharing most of the claim's content words, if enough."""
-        words = _content(claim)
+        words = content_words(claim)
         best, best_share = None, 0.0
         for speaker, sentence in self.sentences:
-            share = len(words & _content(sentence)) / len(words) if words else 0.0
+            share = len(words & content_words(sentence)) / len(words) if words else 0.0
             if share > best_share:
                 best, best_share = (speaker, sentence), share
         return best if best_share >= MIN_OVERLAP and len(words) >= MIN_CLAIM_WORDS else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..summarize.grounding import UnsupportedTerm
+from . import text
 from .facts import FactReport
 from .judge import Verdict
 from .owners import WrongOwner
@@ -46,6 +47,35 @@ class Evaluation:
             "facts": self.facts.to_dict() if self.facts else None,
             "judge": self.judge.to_dict() if self.judge else None,
         }
+
+    def line_problems(self, summary: str) -> list[dict[str, Any]]:
+        """What the checks found, per line of `summary` (`summary.splitlines()` indexes), for a
+        reader who wants the doubtful lines marked where they stand; lines with none are left out.
+        """
+        found = []
+        for index, raw in enumerate(summary.splitlines()):
+            line = text.clean(raw)
+            if not line:
+                continue
+            lowered = line.lower()
+            problems = [
+                f"{term.kind} {term.text!r} is not in the source"
+                for term in self.unsupported
+                if term.text.lower() in lowered
+            ]
+            problems += [
+                f"credits {wrong.credited}; the source says {wrong.expected}"
+                for wrong in self.wrong_owners
+                if wrong.sentence in line
+            ]
+            problems += [
+                f"not a complete sentence: {cut['why']}"
+                for cut in self.incomplete_lines
+                if cut["line"] in line
+            ]
+            if problems:
+                found.append({"line": index, "text": raw, "problems": problems})
+        return found
 
     def to_text(self, width: int = 100) -> str:
         """The terminal rendering as plain text (for files and logs)."""

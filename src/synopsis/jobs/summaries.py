@@ -1,8 +1,9 @@
 """Summary jobs for the native API: summarize text, a stored transcript or an upload in the
-background, with progress a client can poll.
+background, with progress a client can poll and a cancel it can ask for.
 
-Jobs live in memory (a summary is cheap to ask for again, unlike a long transcription, which is
-durable in the store); one runner thread keeps the local model busy without oversubscribing it.
+Running jobs live in memory (a summary is cheap to ask for again, unlike a long transcription,
+which is durable in the store); a finished summary is kept in the `SummaryStore` for the key's
+history. One runner thread keeps the local model busy without oversubscribing it.
 """
 
 from __future__ import annotations
@@ -15,43 +16,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import BusyError, SynopsisError
+from ..errors import BusyError, CancelledError, SynopsisError
+from ..evaluate.citations import cite
 from ..speech import transcribe
+from ..store.summaries import SummaryStore
 from ..summarize import summarize
 from ..transcript import Transcript
+from .progress import CANCELLED_MESSAGE, ProgressReport
 
 log = logging.getLogger("synopsis.summaries")
 MAX_KEPT = 1000  # finished jobs kept for polling; the oldest are forgotten first
 MAX_WAITING_PER_KEY = 20  # queued or running jobs of one key; more is refused (429)
+QUEUED, PROCESSING, COMPLETED, ERROR, CANCELLED = (
+    "queued",
+    "processing",
+    "completed",
+    "error",
+    "cancelled",
+)
+WAITING = (QUEUED, PROCESSING)
 
 
 @dataclass
 class SummaryJob:
     id: str
     key_id: int | None
-    status: str = "queued"
-    stage: str | None = None
-    done: int = 0
-    total: int = 0
+    transcript_id: str | None = None
+    status: str = QUEUED
+    progress: dict[str, Any] = field(default_factory=lambda: {"stage": None, "done": 0, "total": 0})
     result: dict[str, Any] | None = None
     error: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
+    cancel_requested: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "status": self.status,
-            "progress": {"stage": self.stage, "done": self.done, "total": self.total},
+            "transcript_id": self.transcript_id,
+            "progress": self.progress,
             "result": self.result,
             "error": self.error,
         }
 
 
 class SummaryJobs:
-    def __init__(self, runners: int = 1) -> None:
+    def __init__(self, store: SummaryStore) -> None:
+        self.store = store
         self._jobs: dict[str, SummaryJob] = {}
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(runners, thread_name_prefix="synopsis-summary")
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="synopsis-summary")
 
     def submit(
         self,
@@ -59,6 +72,7 @@ class SummaryJobs:
         *,
         text: str | None = None,
         transcript: Transcript | None = None,
+        transcript_id: str | None = None,
         media_path: Path | None = None,
         style: str = "bullets",
         prompt: str | None = None,
@@ -66,16 +80,16 @@ class SummaryJobs:
         model: str | None = None,
         language: str | None = None,
     ) -> SummaryJob:
-        job = SummaryJob(id=str(uuid.uuid4()), key_id=key_id)
+        job = SummaryJob(id=str(uuid.uuid4()), key_id=key_id, transcript_id=transcript_id)
         with self._lock:
-            waiting = [j for j in self._jobs.values() if j.status in ("queued", "processing")]
+            waiting = [j for j in self._jobs.values() if j.status in WAITING]
             if sum(j.key_id == key_id for j in waiting) >= MAX_WAITING_PER_KEY:
                 raise BusyError(
                     f"{MAX_WAITING_PER_KEY} summary jobs of this key are already waiting or "
                     "running; poll them and submit more once they finish"
                 )
             self._jobs[job.id] = job
-            finished = [i for i, j in self._jobs.items() if j.status in ("completed", "error")]
+            finished = [i for i, j in self._jobs.items() if j.status not in WAITING]
             for job_id in finished[: max(0, len(self._jobs) - MAX_KEPT)]:
                 del self._jobs[job_id]  # the oldest finished jobs, however many are running
         options = {
@@ -93,6 +107,23 @@ class SummaryJobs:
             job = self._jobs.get(job_id)
         return job if job is not None and job.key_id == key_id else None
 
+    def cancel(self, job_id: str, key_id: int | None) -> SummaryJob | None:
+        """A queued job ends now; a running one stops at its next step."""
+        job = self.get(job_id, key_id)
+        with self._lock:
+            if job is not None and job.status in WAITING:
+                job.cancel_requested = True
+                if job.status == QUEUED:
+                    job.status, job.error = CANCELLED, CANCELLED_MESSAGE
+        return job
+
+    def forget(self, job_id: str, key_id: int | None) -> None:
+        """Drop a finished job of this key from memory (it was deleted)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.key_id == key_id and job.status not in WAITING:
+                del self._jobs[job_id]
+
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
@@ -104,10 +135,15 @@ class SummaryJobs:
         media_path: Path | None,
         options: dict[str, Any],
     ) -> None:
-        def progress(stage: str, done: int, total: int) -> None:
-            job.stage, job.done, job.total = stage, done, total
+        def write(state: dict[str, Any]) -> bool:
+            job.progress = state
+            return job.cancel_requested
 
-        job.status = "processing"
+        with self._lock:
+            if job.status != QUEUED:  # cancelled while it waited
+                return
+            job.status = PROCESSING
+        progress = ProgressReport(write, min_interval=0.0)
         try:
             if media_path is not None:
                 transcript = transcribe(
@@ -118,10 +154,22 @@ class SummaryJobs:
                 )
             document: str | Transcript = transcript if transcript is not None else text or ""
             summary = summarize(document, progress=progress, **options)
-            job.result = summary.to_dict()
-            job.status = "completed"
+            result = summary.to_dict()
+            if transcript is not None:
+                result["citations"] = [c.to_dict() for c in cite(summary.text, transcript)]
+            progress("saving", 0, 1)  # a cancel that came during the last call still counts
+            # the source kept for a later check: a stored transcript is kept on its own
+            kept = None if job.transcript_id else _source_text(document)
+            self.store.add(job.id, job.key_id, result, transcript_id=job.transcript_id, source=kept)
+            job.result, job.status = result, COMPLETED
+        except CancelledError as exc:
+            job.error, job.status = str(exc), CANCELLED
         except SynopsisError as exc:
-            job.error, job.status = str(exc), "error"
+            job.error, job.status = str(exc), ERROR
         except Exception as exc:
             log.exception("summary job %s failed", job.id)
-            job.error, job.status = f"internal error: {type(exc).__name__}: {exc}", "error"
+            job.error, job.status = f"internal error: {type(exc).__name__}: {exc}", ERROR
+
+
+def _source_text(document: str | Transcript) -> str:
+    return document.labelled_text() if isinstance(document, Transcript) else document

@@ -19,6 +19,7 @@ from ..store.tables import TranscriptJob
 from ..store.transcripts import TranscriptStore
 from ..summarize import summarize
 from ..transcript import Span, Transcript
+from .progress import ProgressReport
 
 # the hosted API's summary types → our styles
 SUMMARY_STYLES = {
@@ -58,6 +59,8 @@ class TranscriptionJob:
         spec = first_available(names, self.settings.speech_model_path)
         speakers_expected = request.get("speakers_expected")
         bounds = request.get("speaker_options") or {}
+        owner = job.lease_owner or ""
+        progress = ProgressReport(lambda state: self.store.report_progress(job.id, owner, state))
         transcript = transcribe(
             source,
             speaker_labels=bool(request.get("speaker_labels")) or speakers_expected is not None,
@@ -67,15 +70,16 @@ class TranscriptionJob:
             language=request.get("language_code"),
             model=spec.name,
             keyterms=request.get("keyterms_prompt") or (),
+            progress=progress,
             name=job.audio_url,
         ).reformatted(
             punctuate=request.get("punctuate", True), format_text=request.get("format_text", True)
         )
         result = transcript.to_dict()
         if request.get("summarization"):
-            result["summary"] = self._summary(transcript, request)
+            result["summary"] = self._summary(transcript, request, progress)
         if request.get("auto_chapters"):
-            result["chapters"] = self._chapters(transcript)
+            result["chapters"] = self._chapters(transcript, progress)
         return result
 
     def _source(self, job: TranscriptJob) -> Path | str:
@@ -88,17 +92,21 @@ class TranscriptionJob:
             raise InputError("the uploaded file is no longer available")
         return path
 
-    def _summary(self, transcript: Transcript, request: dict[str, Any]) -> str:
+    def _summary(
+        self, transcript: Transcript, request: dict[str, Any], progress: ProgressReport
+    ) -> str:
         if not transcript.words:
             return ""
         style = SUMMARY_STYLES.get(request.get("summary_type") or "bullets", "bullets")
         if request.get("summary_model") == "conversational" and transcript.utterances:
             style = "conversational" if style == "bullets" else style
-        return summarize(transcript, style=style).text
+        return summarize(transcript, style=style, progress=progress).text
 
-    def _chapters(self, transcript: Transcript) -> list[dict[str, Any]]:
+    def _chapters(self, transcript: Transcript, progress: ProgressReport) -> list[dict[str, Any]]:
         chapters = []
-        for group in chapter_groups(transcript.paragraphs(), transcript.audio_duration):
+        groups = chapter_groups(transcript.paragraphs(), transcript.audio_duration)
+        for number, group in enumerate(groups):
+            progress("chapters", number, len(groups))
             text = "\n\n".join(p.text for p in group)
             data = summarize(text, style="json", schema=CHAPTER_SCHEMA, prompt=CHAPTER_PROMPT).data
             chapters.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..files import FILE_MODE, private_dir
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern (escape character backslash) matching values that contain `text`."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _json_text(value: object) -> str:
+    """JSON columns keep non-ASCII text as written, so a search for "Müller" finds it."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -50,10 +62,14 @@ def private_sqlite_file(path: Path) -> None:
 def open_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         private_sqlite_file(Path(url.removeprefix("sqlite:///")))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=_json_text,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
     migrate(engine)
     return engine
 

@@ -74,6 +74,18 @@ def revoke_key(sessions: sessionmaker[Session], ident: str) -> KeyInfo | None:
 
 def authenticate(sessions: sessionmaker[Session], secret: str) -> int | None:
     """The id of the active key with this secret, or None."""
+    key_id, revoked = lookup(sessions, secret)
+    return None if revoked else key_id
+
+
+def lookup(sessions: sessionmaker[Session], secret: str) -> tuple[int | None, bool]:
+    """(key id, revoked) for this secret; (None, False) when no key ever had it.
+
+    Telling a revoked key from a wrong one reveals nothing to a guesser (only the holder of a
+    secret that once worked can learn it was revoked) and tells that holder what to do.
+    """
     with sessions() as session:
-        query = select(ApiKey.id).where(ApiKey.digest == digest(secret), ApiKey.revoked.is_(None))
-        return session.scalar(query)
+        row = session.execute(
+            select(ApiKey.id, ApiKey.revoked).where(ApiKey.digest == digest(secret))
+        ).first()
+        return (None, False) if row is None else (row.id, row.revoked is not None)

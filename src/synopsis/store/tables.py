@@ -1,4 +1,4 @@
-"""The tables: API keys, uploads and transcript jobs (SQLAlchemy 2, SQLite or PostgreSQL).
+"""The tables: API keys, uploads, transcript jobs, summaries (SQLAlchemy 2, SQLite or PostgreSQL).
 
 A transcript row is also its job: `status` moves queued → processing → completed | error, and a
 worker holds a processing row through a lease (`lease_owner`, `lease_until`) that it renews while
@@ -72,9 +72,33 @@ class TranscriptJob(Base):
     webhook_attempts: Mapped[int] = mapped_column(Integer, default=0)
     webhook_next_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     webhook_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # what the worker is doing, for polling pages: {"stage", "done", "total"}
+    progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
         Index("ix_transcripts_status_lease", "status", "lease_until"),
         Index("ix_transcripts_key_seq", "key_id", "seq"),
         Index("ix_transcripts_webhook", "webhook_state", "webhook_next_at"),
     )
+
+
+class SummaryRecord(Base):
+    """A finished summary, kept for the key's history (the job itself is polled from memory).
+
+    `source` is the text that was summarized when it was pasted (a transcript's summary points at
+    its transcript instead), so the summary can be checked again later."""
+
+    __tablename__ = "summaries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), nullable=True)
+    transcript_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str] = mapped_column(Text)  # the summary, searchable
+    style: Mapped[str] = mapped_column(String(32))
+    result: Mapped[dict] = mapped_column(JSON)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_summaries_key_seq", "key_id", "seq"),)

@@ -14,9 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import Text, and_, cast, delete, exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..jobs.progress import CANCELLED_MESSAGE
+from .db import contains
 from .tables import TranscriptJob, Upload
 
 QUEUED, PROCESSING, COMPLETED, ERROR = "queued", "processing", "completed", "error"
@@ -130,6 +132,30 @@ class TranscriptStore:
                 return list(reversed(rows))
             return list(session.scalars(query.order_by(TranscriptJob.seq.desc()).limit(limit)))
 
+    def search(self, key_id: int | None, query: str, limit: int) -> list[TranscriptJob]:
+        """This key's live transcripts whose text contains `query` (any case), newest first."""
+        with self.sessions() as session:
+            rows = select(TranscriptJob).where(
+                TranscriptJob.key_id == key_id, TranscriptJob.deleted.is_(False)
+            )
+            if query:
+                rows = rows.where(
+                    cast(TranscriptJob.result, Text).ilike(contains(query), escape="\\")
+                )
+            return list(session.scalars(rows.order_by(TranscriptJob.seq.desc()).limit(limit)))
+
+    def cancel(self, transcript_id: str, key_id: int | None) -> TranscriptJob | None:
+        """A queued job ends now; a processing one is asked to stop at its next step."""
+        with self.sessions.begin() as session:
+            row = session.scalar(select(TranscriptJob).where(TranscriptJob.id == transcript_id))
+            if row is None or row.key_id != key_id:
+                return None
+            if row.status == QUEUED:
+                row.status, row.error, row.completed = ERROR, CANCELLED_MESSAGE, _now()
+            elif row.status == PROCESSING:
+                row.cancel_requested = True
+            return row
+
     def delete(self, transcript_id: str, key_id: int | None) -> TranscriptJob | None:
         """Erase the content of a finished transcript; the row stays as a tombstone."""
         with self.sessions.begin() as session:
@@ -222,6 +248,20 @@ class TranscriptStore:
                 )
             )
             return outcome.rowcount == 1
+
+    def report_progress(self, transcript_id: str, owner: str, progress: dict[str, Any]) -> bool:
+        """Record what the worker is doing; True when the caller has asked it to stop."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(TranscriptJob)
+                .where(TranscriptJob.id == transcript_id, TranscriptJob.lease_owner == owner)
+                .values(progress=progress)
+            )
+            return bool(
+                session.scalar(
+                    select(TranscriptJob.cancel_requested).where(TranscriptJob.id == transcript_id)
+                )
+            )
 
     def release(self, transcript_id: str, owner: str) -> None:
         """Give a job back to the queue (graceful shutdown with work unfinished)."""

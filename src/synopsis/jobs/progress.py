@@ -1,0 +1,38 @@
+"""Progress of a running job, written where pollers read it, and the caller's cancel honoured.
+
+Pipelines call `progress(stage, done, total)` often (every decoded block, every recognised
+segment); the job's store is written when the stage changes or a second has passed, so a poller
+sees live numbers without a database write per segment. A requested cancel is raised at the
+next call, which is the next step the pipeline takes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import CancelledError
+
+MIN_INTERVAL_SECONDS = 1.0
+CANCELLED_MESSAGE = "Cancelled by the caller"
+
+Writer = Callable[[dict[str, Any]], bool]
+"""Stores the progress; returns True when the caller has asked the job to stop."""
+
+
+class ProgressReport:
+    def __init__(self, write: Writer, min_interval: float = MIN_INTERVAL_SECONDS) -> None:
+        self.write = write
+        self.min_interval = min_interval
+        self._stage: str | None = None
+        self._written_at = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        finished = total > 0 and done >= total
+        if stage == self._stage and not finished and now - self._written_at < self.min_interval:
+            return
+        self._stage, self._written_at = stage, now
+        if self.write({"stage": stage, "done": int(done), "total": int(total)}):
+            raise CancelledError(CANCELLED_MESSAGE)

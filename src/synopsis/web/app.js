@@ -1,0 +1,533 @@
+// The playground: a form that runs upload → transcript → summary through the public APIs,
+// a progress panel, the result side by side, and the key's history.
+
+import { ApiError, getJson, keyStore, postJson, request, upload } from "./api.js";
+import { loadHistory, summariesOf } from "./history.js";
+import { beginProgress, endProgress, showProgress, summaryStage, transcriptStage } from "./progress.js";
+import {
+  check,
+  clearView,
+  copy,
+  download,
+  mediaOnDemand,
+  setMedia,
+  showSource,
+  showSummary,
+  showTranscript,
+  view,
+  watchPlayer,
+} from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 700;
+const CANCELLED = "Cancelled by the caller";
+const LANGUAGES = [
+  ["en", "English"], ["de", "German"], ["fr", "French"], ["es", "Spanish"], ["it", "Italian"],
+  ["nl", "Dutch"], ["pt", "Portuguese"],
+];
+const SPOKEN_ONLY = [
+  ["pl", "Polish"], ["sv", "Swedish"], ["da", "Danish"], ["no", "Norwegian"], ["fi", "Finnish"],
+  ["cs", "Czech"], ["ru", "Russian"], ["uk", "Ukrainian"], ["tr", "Turkish"], ["ar", "Arabic"],
+  ["hi", "Hindi"], ["ja", "Japanese"], ["ko", "Korean"], ["zh", "Chinese"],
+];
+const EXAMPLE_SCHEMA = {
+  type: "object",
+  properties: {
+    title: { type: "string" },
+    decisions: { type: "array", items: { type: "string" } },
+    action_items: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { owner: { type: "string" }, task: { type: "string" }, due: { type: "string" } },
+        required: ["owner", "task"],
+      },
+    },
+  },
+  required: ["title", "decisions", "action_items"],
+};
+
+let limits = null;
+let run = null; // the job in flight: {controller, transcriptId, summaryId, cancelled}
+
+// --- errors ----------------------------------------------------------------------------------
+
+function showError(error) {
+  const box = $("error");
+  box.textContent = error.message;
+  box.hidden = false;
+  if (error.kind === "key") openKeyPanel(error.message);
+}
+
+function clearError() {
+  $("error").hidden = true;
+  $("error").textContent = "";
+}
+
+// --- key and theme ---------------------------------------------------------------------------
+
+function openKeyPanel(message = "") {
+  $("key-panel").hidden = false;
+  $("key-toggle").setAttribute("aria-expanded", "true");
+  $("key-status").textContent = message;
+  $("key-status").classList.toggle("bad", Boolean(message));
+  $("key-input").focus();
+}
+
+function closeKeyPanel() {
+  $("key-panel").hidden = true;
+  $("key-toggle").setAttribute("aria-expanded", "false");
+}
+
+function keyLabel() {
+  const key = keyStore.get();
+  $("key-toggle").textContent = key ? `API key ${key.slice(0, 8)}…` : "API key: none";
+}
+
+async function saveKey(event) {
+  event.preventDefault();
+  const key = $("key-input").value.trim();
+  if (!key) {
+    openKeyPanel("Paste the key first.");
+    return;
+  }
+  const previous = keyStore.get();
+  keyStore.set(key);
+  try {
+    limits = (await getJson("/api/info")).limits;
+  } catch (error) {
+    if (error.kind === "key") {
+      if (previous) keyStore.set(previous);
+      else keyStore.clear();
+      openKeyPanel(error.message);
+      keyLabel();
+      return;
+    }
+    // the server may be down; the key is kept and checked with the next request
+  }
+  $("key-input").value = "";
+  keyLabel();
+  $("key-status").classList.remove("bad");
+  $("key-status").textContent = "Key saved in this browser.";
+  clearError();
+  closeKeyPanel();
+  await afterKey();
+}
+
+function forgetKey() {
+  keyStore.clear();
+  keyLabel();
+  clearView();
+  openKeyPanel("Key forgotten. Enter one to go on.");
+  $("history-transcripts").replaceChildren();
+  $("history-summaries").replaceChildren();
+}
+
+function applyTheme(theme) {
+  if (theme) document.documentElement.dataset.theme = theme;
+  else delete document.documentElement.dataset.theme;
+  const dark = theme ? theme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+  const toggle = $("theme-toggle");
+  toggle.setAttribute("aria-pressed", String(dark));
+  toggle.textContent = dark ? "Light theme" : "Dark theme";
+}
+
+function toggleTheme() {
+  const dark = $("theme-toggle").getAttribute("aria-pressed") === "true";
+  const theme = dark ? "light" : "dark";
+  localStorage.setItem("synopsis.theme", theme);
+  applyTheme(theme);
+}
+
+// --- the form --------------------------------------------------------------------------------
+
+const sourceKind = () => document.querySelector('input[name="source"]:checked').value;
+
+function syncForm() {
+  const kind = sourceKind();
+  for (const pane of document.querySelectorAll(".source-pane")) pane.hidden = pane.dataset.source !== kind;
+  for (const node of document.querySelectorAll("#job-form [data-media-only]")) node.hidden = kind === "text";
+  const style = $("style").value;
+  for (const node of document.querySelectorAll("[data-style]")) node.hidden = node.dataset.style !== style;
+  if (style === "json") checkSchema();
+}
+
+/** The schema box's content as an object, or an error message (shown beside the box). */
+function parsedSchema() {
+  const text = $("schema").value.trim();
+  if (!text) return { error: "Give the JSON Schema the answer must match." };
+  let schema;
+  try {
+    schema = JSON.parse(text);
+  } catch (error) {
+    return { error: `Not valid JSON: ${error.message}` };
+  }
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    return { error: "The schema must be a JSON object, such as {\"type\": \"object\", …}." };
+  }
+  if (schema.type !== undefined && schema.type !== "object") {
+    return { error: `The answer is a JSON object, so the schema's "type" must be "object" (it is ${JSON.stringify(schema.type)}).` };
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(schema)).length;
+  if (limits && bytes > limits.schema_max_bytes) {
+    return { error: `The schema is ${bytes} bytes; the server takes at most ${limits.schema_max_bytes}.` };
+  }
+  return { schema };
+}
+
+function checkSchema() {
+  const { schema, error } = parsedSchema();
+  const status = $("schema-status");
+  status.classList.toggle("bad", Boolean(error));
+  $("schema").setAttribute("aria-invalid", String(Boolean(error)));
+  status.textContent = error || `A valid schema with ${Object.keys(schema.properties || {}).length} fields.`;
+  return !error;
+}
+
+function chosenFile(file) {
+  $("file-name").textContent = file ? `${file.name} (${(file.size / 1e6).toFixed(1)} MB)` : "";
+}
+
+/** The summary options of the form, or throws an ApiError naming the field to fix. */
+function summaryOptions() {
+  const style = $("style").value;
+  const options = { style };
+  if ($("model").value) options.model = $("model").value;
+  if ($("summary-language").value) options.language = $("summary-language").value;
+  if (style === "custom") {
+    const prompt = $("prompt").value.trim();
+    if (!prompt) throw fieldError("prompt", "Write the format you want for a custom summary.");
+    options.prompt = prompt;
+  }
+  if (style === "json") {
+    const { schema, error } = parsedSchema();
+    if (error) throw fieldError("schema", error);
+    options.schema = schema;
+  }
+  return options;
+}
+
+function fieldError(id, message) {
+  $(id).focus();
+  return new ApiError(message);
+}
+
+function transcriptRequest(audioUrl) {
+  const body = { audio_url: audioUrl, speaker_labels: $("speaker-labels").checked };
+  const expected = $("speakers-expected").value.trim();
+  if (expected) {
+    const count = Number(expected);
+    if (!Number.isInteger(count) || count < 1 || count > 10) {
+      throw fieldError("speakers-expected", "Speakers expected is a whole number from 1 to 10, or empty.");
+    }
+    body.speakers_expected = count;
+    body.speaker_labels = true;
+  }
+  if ($("spoken-language").value) body.language_code = $("spoken-language").value;
+  else body.language_detection = true;
+  return body;
+}
+
+// --- a run -----------------------------------------------------------------------------------
+
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+function cancelledError() {
+  return new ApiError("Cancelled.", { kind: "cancelled" });
+}
+
+async function start(event) {
+  event.preventDefault();
+  if (run) return;
+  clearError();
+  const kind = sourceKind();
+  let plan;
+  try {
+    const options = summaryOptions();
+    if (kind === "text") {
+      const text = $("text-input").value;
+      if (!text.trim()) throw fieldError("text-input", "Paste the text to summarize.");
+      plan = { options, text };
+    } else if (kind === "url") {
+      const url = $("url-input").value.trim();
+      if (!/^https?:\/\/\S+$/i.test(url)) throw fieldError("url-input", "Give an http or https URL of an audio or video file.");
+      plan = { options, transcript: transcriptRequest(url) };
+    } else {
+      const file = $("file-input").files[0];
+      if (!file) throw fieldError("file-input", "Choose or drop a recording first.");
+      if (limits && file.size > limits.upload_max_bytes) {
+        throw new ApiError(`The file is ${(file.size / 1e6).toFixed(1)} MB; this server takes recordings up to ${(limits.upload_max_bytes / 1e6).toFixed(0)} MB.`);
+      }
+      plan = { options, file, transcript: transcriptRequest("") };
+    }
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  run = { controller: new AbortController(), transcriptId: null, summaryId: null, cancelled: false };
+  $("start").disabled = true;
+  $("cancel").hidden = false;
+  const labelling = Boolean(plan.transcript?.speaker_labels);
+  const steps = plan.text ? ["summarizing"] : ["upload", "queued", "transcribing", "summarizing"];
+  if (labelling) steps.splice(3, 0, "speakers");
+  if (kind === "url") steps.shift();
+  beginProgress(steps);
+  try {
+    if (plan.text) {
+      showSource(plan.text);
+      showSummary(null);
+      await summarize({ text: plan.text, ...plan.options });
+    } else {
+      if (plan.file) {
+        const file = plan.file;
+        showProgress("upload", "Uploading: 0 %", 0);
+        plan.transcript.audio_url = await upload(
+          file,
+          (sent, total) => showProgress("upload", `Uploading: ${Math.floor((100 * sent) / total)} %`, sent / total),
+          run.controller.signal,
+        );
+        clearView();
+        setMedia(URL.createObjectURL(file));
+      } else {
+        clearView();
+      }
+      showProgress("queued", "Queued: waiting for a free worker.");
+      const transcript = await transcribe(plan.transcript, labelling);
+      if (!transcript.words?.length) {
+        endProgress("done", "Done: no speech was found in the recording, so there is nothing to summarize.");
+        return;
+      }
+      showSummary(null);
+      await summarize({ transcript_id: transcript.id, ...plan.options });
+    }
+    endProgress("done", "Done.");
+    $("summary-heading").focus?.();
+  } catch (error) {
+    if (error.kind === "cancelled" || run.cancelled) {
+      endProgress("cancelled", "Cancelled. Nothing more will run for this job.");
+    } else {
+      endProgress("error", "Stopped by an error.");
+      showError(error);
+    }
+  } finally {
+    run = null;
+    $("start").disabled = false;
+    $("cancel").hidden = true;
+    refreshHistory();
+  }
+}
+
+async function transcribe(body, labelling) {
+  const created = await postJson("/v2/transcript", body);
+  run.transcriptId = created.id;
+  if (run.cancelled) await cancelJob();
+  for (;;) {
+    const transcript = await getJson(`/v2/transcript/${created.id}`);
+    if (transcript.status === "completed") {
+      await openTranscript(transcript, { keepMedia: true });
+      return transcript;
+    }
+    if (transcript.status === "error") {
+      if (transcript.error === CANCELLED || run.cancelled) throw cancelledError();
+      throw new ApiError(`Transcription failed: ${transcript.error}`);
+    }
+    showProgress(...transcriptStage(transcript, labelling));
+    await sleep(POLL_MS, run.controller.signal);
+  }
+}
+
+async function summarize(body) {
+  showProgress("summarizing", "Summarizing: starting…");
+  const created = await postJson("/api/summaries", body);
+  run.summaryId = created.id;
+  if (run.cancelled) await cancelJob();
+  for (;;) {
+    const job = await getJson(`/api/summaries/${created.id}`);
+    if (job.status === "completed") {
+      showSummary(job);
+      return job;
+    }
+    if (job.status === "cancelled" || run.cancelled) throw cancelledError();
+    if (job.status === "error") throw new ApiError(`Summarizing failed: ${job.error}`);
+    showProgress(...summaryStage(job));
+    await sleep(POLL_MS, run.controller.signal);
+  }
+}
+
+async function cancelJob() {
+  if (!run) return;
+  run.cancelled = true;
+  $("progress-text").textContent = "Cancelling…";
+  run.controller.abort();
+  try {
+    if (run.summaryId) await request("POST", `/api/summaries/${run.summaryId}/cancel`);
+    else if (run.transcriptId) await request("POST", `/api/transcripts/${run.transcriptId}/cancel`);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// --- opening stored work ---------------------------------------------------------------------
+
+/** The spans to show: utterances when speakers were labelled, else the API's paragraphs. */
+async function spansOf(transcript) {
+  if (transcript.utterances?.length) return transcript.utterances;
+  if (!transcript.words?.length) return [];
+  const { paragraphs } = await getJson(`/v2/transcript/${transcript.id}/paragraphs`);
+  return paragraphs;
+}
+
+async function openTranscript(transcript, { keepMedia = false } = {}) {
+  const media = keepMedia ? view.media : null;
+  if (!keepMedia) clearView();
+  showTranscript(transcript, await spansOf(transcript));
+  if (media) view.media = media;
+  else mediaOnDemand(transcript.id);
+}
+
+async function openStoredTranscript(id) {
+  clearError();
+  try {
+    await openTranscript(await getJson(`/v2/transcript/${id}`));
+    const [latest] = summariesOf(id);
+    showSummary(latest ? await getJson(`/api/summaries/${latest.id}`) : null);
+    focusResult();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function openStoredSummary(id) {
+  clearError();
+  try {
+    const job = await getJson(`/api/summaries/${id}`);
+    if (job.transcript_id) await openTranscript(await getJson(`/v2/transcript/${job.transcript_id}`));
+    else showSource(job.source || "");
+    showSummary(job);
+    focusResult();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function focusResult() {
+  $("result").scrollIntoView({ behavior: "smooth", block: "start" });
+  $("source-heading").setAttribute("tabindex", "-1");
+  $("source-heading").focus({ preventScroll: true });
+}
+
+const historyHandlers = {
+  openTranscript: openStoredTranscript,
+  openSummary: openStoredSummary,
+  deleted(kind, id) {
+    const shown = kind === "transcript" ? view.transcript?.id === id : view.summary?.id === id;
+    if (shown) clearView();
+  },
+  failed: showError,
+};
+
+function refreshHistory() {
+  if (keyStore.get()) loadHistory(historyHandlers);
+}
+
+// --- start -----------------------------------------------------------------------------------
+
+async function loadModels() {
+  const select = $("model");
+  try {
+    const { data } = await getJson("/v1/models");
+    select.replaceChildren(new Option("Server default", ""));
+    for (const model of data) {
+      const aliases = model.aliases?.length ? ` (${model.aliases.join(", ")})` : "";
+      select.append(new Option(`${model.id}${aliases}`, model.id));
+    }
+  } catch (error) {
+    if (error.kind === "key") throw error;
+  }
+}
+
+async function afterKey() {
+  try {
+    limits = (await getJson("/api/info")).limits;
+    await loadModels();
+    refreshHistory();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function fillLanguages() {
+  for (const select of document.querySelectorAll("select.languages")) {
+    const list = select.id === "spoken-language" ? [...LANGUAGES, ...SPOKEN_ONLY] : LANGUAGES;
+    for (const [code, name] of list) select.append(new Option(name, code));
+  }
+}
+
+function wireDrop() {
+  const drop = $("drop");
+  const input = $("file-input");
+  for (const type of ["dragenter", "dragover"]) {
+    drop.addEventListener(type, (event) => {
+      event.preventDefault();
+      drop.classList.add("over");
+    });
+  }
+  for (const type of ["dragleave", "drop"]) drop.addEventListener(type, () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    if (event.dataTransfer.files.length) {
+      input.files = event.dataTransfer.files;
+      chosenFile(input.files[0]);
+    }
+  });
+  input.addEventListener("change", () => chosenFile(input.files[0]));
+}
+
+function boot() {
+  applyTheme(localStorage.getItem("synopsis.theme"));
+  fillLanguages();
+  $("schema").value = JSON.stringify(EXAMPLE_SCHEMA, null, 2);
+  wireDrop();
+  watchPlayer();
+  $("theme-toggle").addEventListener("click", toggleTheme);
+  $("key-toggle").addEventListener("click", () => ($("key-panel").hidden ? openKeyPanel() : closeKeyPanel()));
+  $("key-form").addEventListener("submit", saveKey);
+  $("key-forget").addEventListener("click", forgetKey);
+  $("job-form").addEventListener("submit", start);
+  $("job-form").addEventListener("change", syncForm);
+  $("schema").addEventListener("input", checkSchema);
+  $("cancel").addEventListener("click", cancelJob);
+  $("check").addEventListener("click", () => check().catch(showError));
+  for (const button of document.querySelectorAll("[data-copy]")) button.addEventListener("click", () => copy(button.dataset.copy));
+  for (const button of document.querySelectorAll("[data-download]")) {
+    button.addEventListener("click", () => download(button.dataset.download).catch(showError));
+  }
+  let searchTimer;
+  $("history-query").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(refreshHistory, 250);
+  });
+  $("history-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    refreshHistory();
+  });
+  $("history-refresh").addEventListener("click", refreshHistory);
+  syncForm();
+  keyLabel();
+  if (keyStore.get()) {
+    closeKeyPanel();
+    afterKey();
+  } else {
+    openKeyPanel("Enter your API key to start.");
+  }
+}
+
+boot();
