@@ -89,6 +89,20 @@ class ServerProcess:
                 self.process.kill()
                 self.process.wait(10)
 
+    def keys(self, *args: str) -> str:
+        """Run `synopsis keys ARGS` on this server's database; its stdout."""
+        done = subprocess.run(
+            [sys.executable, "-m", "synopsis", "keys", *args, "--data-dir", str(self.data_dir)],
+            capture_output=True,
+            env={**self.env, "COLUMNS": "200"},
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout.decode()
+
+    def create_key(self, name: str) -> str:
+        """A new key of this server (the secret is alone on the last line)."""
+        return self.keys("create", "--name", name).strip().splitlines()[-1]
+
     def headers(self, key: str | None = None) -> dict[str, str]:
         return {"authorization": key or self.key or ""}
 

@@ -4,8 +4,6 @@ server on loopback: upload, create, poll, list, delete, exports, keys and bad in
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 
 import assemblyai as aai
@@ -162,23 +160,7 @@ def test_punctuate_and_format_text_off(server):
 
 
 def test_keys_isolate_transcripts_and_uploads(server):
-    made = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "synopsis",
-            "keys",
-            "create",
-            "--name",
-            "other",
-            "--data-dir",
-            str(server.data_dir),
-        ],
-        capture_output=True,
-        check=True,
-        env=server.env,
-    )
-    other = made.stdout.decode().strip().splitlines()[-1]
+    other = server.create_key("other")
     assert other.startswith("syn_") and other != server.key
     url = upload(server, (SPEECH / "monologue_scot.wav").read_bytes())
     mine = create(server, {"audio_url": url}).json()["id"]
@@ -197,29 +179,11 @@ def test_keys_isolate_transcripts_and_uploads(server):
             httpx.get(f"{server.url}/v2/transcript", headers={"authorization": header}).status_code
             == 200
         )
-    revoked = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "synopsis",
-            "keys",
-            "revoke",
-            "other",
-            "--data-dir",
-            str(server.data_dir),
-        ],
-        capture_output=True,
-        env=server.env,
-    )
-    assert revoked.returncode == 0, revoked.stderr.decode()
-    assert (
-        httpx.get(f"{server.url}/v2/transcript", headers=server.headers(other)).status_code == 401
-    )
-    listing = subprocess.run(
-        [sys.executable, "-m", "synopsis", "keys", "list", "--data-dir", str(server.data_dir)],
-        capture_output=True,
-        env={**server.env, "COLUMNS": "200"},
-    ).stdout.decode()
+    server.keys("revoke", "other")
+    refused = httpx.get(f"{server.url}/v2/transcript", headers=server.headers(other))
+    assert refused.status_code == 401
+    assert refused.json() == {"error": "Authentication error, API token revoked"}
+    listing = server.keys("list")
     assert "other" in listing and "revoked" in listing and other not in listing
 
 

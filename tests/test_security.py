@@ -45,12 +45,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def other_key(server) -> str:
-    made = subprocess.run(
-        [sys.executable, "-m", "synopsis", "keys", "create", "--name", "other", "--data-dir",
-         str(server.data_dir)],
-        capture_output=True, check=True, env=server.env,
-    )  # fmt: skip
-    return made.stdout.decode().strip().splitlines()[-1]
+    return server.create_key("other")
 
 
 def upload(server: ServerProcess, data: bytes, key: str | None = None) -> str:

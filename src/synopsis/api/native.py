@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import __version__
-from ..jobs.summaries import WAITING
+from ..jobs.summaries import COMPLETED, WAITING
 from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
 from ..llm.registry import get_registry
 from ..store.tables import SummaryRecord, TranscriptJob
@@ -93,9 +93,10 @@ def _completed_transcript(request: Request, transcript_id: str, key_id: int | No
 
 @router.get("/summaries/{job_id}")
 def get_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
-    """A job in memory while it runs; a finished summary from the store after it is forgotten."""
+    """A job that has not completed from memory; a completed one from the store, with its
+    pasted source."""
     job = request.app.state.summaries.get(job_id, key_id)
-    if job is not None:
+    if job is not None and job.status != COMPLETED:
         return job.to_dict()
     record = request.app.state.summary_store.get(job_id, key_id)
     if record is None:
@@ -104,7 +105,7 @@ def get_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
         "id": record.id,
         "status": "completed",
         "transcript_id": record.transcript_id,
-        "progress": None,
+        "progress": {"stage": None, "done": 0, "total": 0},
         "result": record.result,
         "error": None,
         "source": record.source,
