@@ -371,14 +371,21 @@ def serve(
             _, secret = create_key(database, "first key")
             stderr.print(
                 "No API key existed, so one was created. It is shown only now; send it as the "
-                "authorization header (manage keys with `synopsis keys`):",
+                "authorization header, or paste it into the playground's API key box (manage "
+                "keys with `synopsis keys`):",
                 highlight=False,
             )
             sys.stdout.write(secret + "\n")
             sys.stdout.flush()
         application = create_app(settings, auth_required=not no_auth)
+        address = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
         stderr.print(
-            f"serving on http://{host}:{port} (data in {settings.data_dir})", highlight=False
+            f"Synopsis is serving on {address}\n"
+            f"  playground (open it in a browser): {address}/\n"
+            f"  APIs: {address}/v2 (transcripts), {address}/v1 (OpenAI, Deepgram), "
+            f"{address}/api\n"
+            f"  data in {settings.data_dir}",
+            highlight=False,
         )
         uvicorn.run(
             application, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30

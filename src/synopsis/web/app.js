@@ -3,6 +3,7 @@
 
 import { ApiError, getJson, keyStore, postJson, request, upload } from "./api.js";
 import { loadHistory, summariesOf } from "./history.js";
+import { size } from "./render.js";
 import { beginProgress, endProgress, showProgress, summaryStage, transcriptStage } from "./progress.js";
 import {
   check,
@@ -20,6 +21,7 @@ import {
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 700;
+const POLL_RETRIES = 30; // two seconds apart: a server restart has a minute to come back
 const CANCELLED = "Cancelled by the caller";
 const LANGUAGES = [
   ["en", "English"], ["de", "German"], ["fr", "French"], ["es", "Spanish"], ["it", "Italian"],
@@ -185,7 +187,7 @@ function checkSchema() {
 }
 
 function chosenFile(file) {
-  $("file-name").textContent = file ? `${file.name} (${(file.size / 1e6).toFixed(1)} MB)` : "";
+  $("file-name").textContent = file ? `${file.name} (${size(file.size)})` : "";
 }
 
 /** The summary options of the form, or throws an ApiError naming the field to fix. */
@@ -217,8 +219,8 @@ function transcriptRequest(audioUrl) {
   const expected = $("speakers-expected").value.trim();
   if (expected) {
     const count = Number(expected);
-    if (!Number.isInteger(count) || count < 1 || count > 10) {
-      throw fieldError("speakers-expected", "Speakers expected is a whole number from 1 to 10, or empty.");
+    if (!Number.isInteger(count) || count < 1 || count > 20) {
+      throw fieldError("speakers-expected", "Speakers expected is a whole number from 1 to 20, or empty.");
     }
     body.speakers_expected = count;
     body.speaker_labels = true;
@@ -238,6 +240,19 @@ function sleep(ms, signal) {
       resolve();
     }, { once: true });
   });
+}
+
+/** GET a job's state; a server that stops answering for a while (a restart) is waited for. */
+async function poll(path) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getJson(path);
+    } catch (error) {
+      if (error.status !== 0 || error.kind !== "error" || attempt >= POLL_RETRIES || run.cancelled) throw error;
+      $("progress-text").textContent = `The server is not answering; trying again (${attempt} of ${POLL_RETRIES})…`;
+      await sleep(2000, run.controller.signal);
+    }
+  }
 }
 
 function cancelledError() {
@@ -264,7 +279,7 @@ async function start(event) {
       const file = $("file-input").files[0];
       if (!file) throw fieldError("file-input", "Choose or drop a recording first.");
       if (limits && file.size > limits.upload_max_bytes) {
-        throw new ApiError(`The file is ${(file.size / 1e6).toFixed(1)} MB; this server takes recordings up to ${(limits.upload_max_bytes / 1e6).toFixed(0)} MB.`);
+        throw new ApiError(`The file is ${size(file.size)}; this server takes recordings up to ${size(limits.upload_max_bytes)}.`);
       }
       plan = { options, file, transcript: transcriptRequest("") };
     }
@@ -325,23 +340,37 @@ async function start(event) {
   }
 }
 
+/**
+ * Poll a job until `settle(job)` returns a value (it completed) or throws (it failed or was
+ * cancelled), showing its progress with `stage(job)` meanwhile.
+ */
+async function follow(path, settle, stage) {
+  for (;;) {
+    const job = await poll(path);
+    const outcome = settle(job);
+    if (outcome) return outcome;
+    showProgress(...stage(job));
+    await sleep(POLL_MS, run.controller.signal);
+  }
+}
+
 async function transcribe(body, labelling) {
   const created = await postJson("/v2/transcript", body);
   run.transcriptId = created.id;
   if (run.cancelled) await cancelJob();
-  for (;;) {
-    const transcript = await getJson(`/v2/transcript/${created.id}`);
-    if (transcript.status === "completed") {
-      await openTranscript(transcript, { keepMedia: true });
-      return transcript;
-    }
-    if (transcript.status === "error") {
-      if (transcript.error === CANCELLED || run.cancelled) throw cancelledError();
-      throw new ApiError(`Transcription failed: ${transcript.error}`);
-    }
-    showProgress(...transcriptStage(transcript, labelling));
-    await sleep(POLL_MS, run.controller.signal);
-  }
+  const transcript = await follow(
+    `/v2/transcript/${created.id}`,
+    (job) => {
+      if (job.status === "error") {
+        if (job.error === CANCELLED || run.cancelled) throw cancelledError();
+        throw new ApiError(`Transcription failed: ${job.error}`);
+      }
+      return job.status === "completed" ? job : null;
+    },
+    (job) => transcriptStage(job, labelling),
+  );
+  await openTranscript(transcript, { keepMedia: true });
+  return transcript;
 }
 
 async function summarize(body) {
@@ -349,17 +378,17 @@ async function summarize(body) {
   const created = await postJson("/api/summaries", body);
   run.summaryId = created.id;
   if (run.cancelled) await cancelJob();
-  for (;;) {
-    const job = await getJson(`/api/summaries/${created.id}`);
-    if (job.status === "completed") {
-      showSummary(job);
-      return job;
-    }
-    if (job.status === "cancelled" || run.cancelled) throw cancelledError();
-    if (job.status === "error") throw new ApiError(`Summarizing failed: ${job.error}`);
-    showProgress(...summaryStage(job));
-    await sleep(POLL_MS, run.controller.signal);
-  }
+  const job = await follow(
+    `/api/summaries/${created.id}`,
+    (job) => {
+      if (job.status === "cancelled" || run.cancelled) throw cancelledError();
+      if (job.status === "error") throw new ApiError(`Summarizing failed: ${job.error}`);
+      return job.status === "completed" ? job : null;
+    },
+    summaryStage,
+  );
+  showSummary(job);
+  return job;
 }
 
 async function cancelJob() {

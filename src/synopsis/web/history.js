@@ -1,7 +1,8 @@
 // The key's past transcripts and summaries: searchable, openable, deletable.
 
 import { getJson, remove } from "./api.js";
-import { el } from "./render.js";
+import { el, withNames } from "./render.js";
+import { loadNames } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,7 +17,7 @@ function when(iso) {
 }
 
 function clip(text, length = 140) {
-  const flat = (text || "").replace(/\s+/g, " ").trim();
+  const flat = (text || "").replace(/(^|\n)\s*[-*•]\s+/g, " ").replace(/\s+/g, " ").trim();
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
@@ -71,7 +72,7 @@ export async function loadHistory(handlers) {
   for (const s of latest.summaries) {
     summaries.append(
       entry({
-        title: clip(s.preview) || "(empty summary)",
+        title: clip(withNames(s.preview, s.transcript_id ? loadNames(s.transcript_id) : {})) || "(empty summary)",
         meta: [when(s.created), s.style, s.transcript_id ? "of a recording" : "of a text"].join(" · "),
         open: () => handlers.openSummary(s.id),
         openLabel: `Open ${s.style} summary from ${when(s.created)}`,

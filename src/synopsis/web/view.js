@@ -113,7 +113,8 @@ export function renderAll() {
 
 // --- speaker names ---------------------------------------------------------------------------
 
-function loadNames(transcriptId) {
+/** The names the user gave a transcript's speakers in this browser ({A: "Maria"}). */
+export function loadNames(transcriptId) {
   try {
     return JSON.parse(localStorage.getItem(NAMES_PREFIX + transcriptId) || "{}");
   } catch {
