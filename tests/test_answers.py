@@ -186,3 +186,31 @@ def test_fields_the_notes_fill_are_not_asked_of_the_model():
         {"decisions": ["The first clinic is on Saturday October 11."]},
         None,  # nothing is left to write: no model call
     )
+
+
+def test_a_json_task_without_a_due_field_carries_its_date_once():
+    schema = {
+        "type": "object",
+        "properties": {
+            "action_items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"owner": {"type": "string"}, "task": {"type": "string"}},
+                    "required": ["owner", "task"],
+                },
+            }
+        },
+        "required": ["action_items"],
+    }
+    notes = Notes(
+        action_items=[
+            ActionItem("Priya", "Send the beta invites by Friday", "Friday"),
+            ActionItem("Grace", "Update the consent forms", "Thursday"),
+        ]
+    )
+    data = checked_data({"action_items": []}, schema, notes, _checks(), ENGLISH)
+    assert [item["task"] for item in data["action_items"]] == [
+        "Send the beta invites by Friday",  # the task says it: no "(due Friday)" after it
+        "Update the consent forms (due Thursday)",
+    ]

@@ -342,8 +342,8 @@ def _shaped_items(
         text = item.task.rstrip(".")
         if not owner and item.owner:
             text = f"{item.owner}: {text}"
-        if not due and item.due:
-            text = f"{text} ({language.due} {item.due})"
+        if not due:
+            text += item.due_note(language)
         entry = {task: text}
         if owner:
             entry[owner] = item.owner

@@ -377,18 +377,22 @@ class ActionItem:
         task = self.task.rstrip(".")
         if task[1:2].islower():
             task = task[:1].lower() + task[1:]
-        mentioned = self.due and _key(self.due) in _key(self.task)
-        due = f" (due {self.due})" if self.due and not mentioned else ""
+        due = self.due_note(ENGLISH)
         if not self.owner:
             return f"Nobody has taken on yet: {task}{due}."
         owner = f"The {self.owner}" if self.owner[:1].islower() else self.owner  # "caretaker"
         return f"{owner} will {task}{due}."
 
+    def due_note(self, language: Language = ENGLISH) -> str:
+        """" (due Friday)" to follow the task, or "" when there is no date or the task already
+        says it ("… by Friday")."""
+        if not self.due or _key(self.due) in _key(self.task):
+            return ""
+        return f" ({language.due} {self.due})"
+
     def render(self, language: Language = ENGLISH) -> str:
         owner = self.owner[:1].upper() + self.owner[1:] if self.owner else language.unassigned
-        mentioned = self.due and _key(self.due) in _key(self.task)
-        due = f" ({language.due} {self.due})" if self.due and not mentioned else ""
-        return f"{owner}: {self.task.rstrip('.')}{due}"
+        return f"{owner}: {self.task.rstrip('.')}{self.due_note(language)}"
 
 
 @dataclass
