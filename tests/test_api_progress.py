@@ -124,6 +124,17 @@ def test_a_cancelled_summary_keeps_nothing(server):
     assert job["id"] not in [s["id"] for s in history["summaries"]]
 
 
+def test_deleting_a_transcript_stops_its_running_summary(server):
+    transcript_id = transcript(server, {"audio_url": upload(server, SPEECH / "monologue_us.wav")})
+    assert server.wait_for(transcript_id)["status"] == "completed"
+    job = summary(server, {"transcript_id": transcript_id, "style": "bullets"})
+    deleted = httpx.delete(f"{server.url}/v2/transcript/{transcript_id}", headers=server.headers())
+    assert deleted.status_code == 200
+    assert finished_summary(server, job["id"])["status"] == "cancelled"
+    assert get(server, f"/api/summaries/{job['id']}").json()["status"] == "cancelled"
+    assert job["id"] not in [s["id"] for s in get(server, "/api/history").json()["summaries"]]
+
+
 def test_history_lists_searches_opens_and_deletes_only_this_keys_work(server, other):
     recording = SPEECH / "two_speakers.wav"
     transcript_id = transcript(

@@ -93,3 +93,35 @@ def test_keys_are_stored_hashed_and_revocable(tmp_path):
     assert count_active(database) == 1 and list_keys(database)[0].name == "ci"
     assert revoke_key(database, "ci").id == info.id
     assert authenticate(database, secret) is None and count_active(database) == 0
+
+
+def test_cancel_ends_a_queued_job_with_its_webhook_and_a_running_one_at_finish(store):
+    hooked = store.create(None, {"audio_url": "u", "webhook_url": "https://example.com/h"}, "u")
+    cancelled = store.cancel(hooked.id, None)
+    assert (cancelled.status, cancelled.error) == ("error", "Cancelled by the caller")
+    assert cancelled.webhook_state == "pending"  # the caller's webhook still hears of it
+    assert store.claim("w", 60) is None  # nothing left to run
+    assert store.cancel(hooked.id, 7) is None  # another key's job is not there
+
+    running = store.create(None, {"audio_url": "u"}, "u")
+    assert store.claim("w", 60).id == running.id
+    progress = {"stage": "transcribe", "done": 1, "total": 9}
+    assert store.report_progress(running.id, "w", progress) is False  # go on
+    assert store.get(running.id, None).progress == progress
+    store.cancel(running.id, None)
+    assert store.report_progress(running.id, "w", progress) is True  # stop
+    # the job's last step had passed: its result is not kept
+    assert store.finish(running.id, "w", result={"text": "done anyway"})
+    row = store.get(running.id, None)
+    assert (row.status, row.error, row.result) == ("error", "Cancelled by the caller", None)
+
+
+def test_search_reads_the_transcript_text_only(store):
+    job = store.create(None, {"audio_url": "u"}, "u")
+    store.claim("w", 60)
+    store.finish(job.id, "w", result={"text": 'Müller said "ship it" on 50% of days', "words": []})
+    for query in ("müller", '"ship it"', "50%", "SHIP"):
+        assert [row.id for row in store.search(None, query, 10)] == [job.id], query
+    for query in ("words", "text", "5_%"):  # JSON keys and wildcards match nothing
+        assert store.search(None, query, 10) == [], query
+    assert store.search(7, "ship", 10) == []  # another key's

@@ -26,14 +26,15 @@ def test_bullets_name_decisions_and_owners(registry, name):
 
 
 def test_long_transcript_keeps_start_middle_and_end(registry):
-    """~20,000 words; facts near the start, middle and end among many look-alike statements."""
-    text = (FIXTURES / "long_meeting.txt").read_text()
+    """~6,000 words; facts near the start, middle and end among many look-alike statements.
+    (The ~20,000-word version of the same meeting is `benches/map_reduce.py`'s.)"""
+    text = (FIXTURES / "medium_meeting.txt").read_text()
     facts = json.loads((FIXTURES / "long_meeting.facts.json").read_text())
     progress: list[tuple[str, int, int]] = []
     summary = synopsis.summarize(
         text, style="bullets", registry=registry, progress=lambda *event: progress.append(event)
     )
-    assert summary.chunks >= 5
+    assert summary.chunks >= 3
     maps = [event for event in progress if event[0] == "map"]
     assert maps[-1][1] == maps[-1][2] >= summary.chunks
     lowered = summary.text.lower()

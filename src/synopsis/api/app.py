@@ -49,7 +49,11 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
             pool.stop()
             summaries.shutdown()
 
-    app = FastAPI(title="Synopsis", version=__version__, lifespan=lifespan)
+    # No Swagger or ReDoc pages: they load scripts from a CDN with no content security policy,
+    # on the origin where the playground keeps its key. The schema stays at /openapi.json.
+    app = FastAPI(
+        title="Synopsis", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.store = store

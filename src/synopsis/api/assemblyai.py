@@ -281,6 +281,7 @@ def delete_transcript(transcript_id: str, request: Request, key_id: KeyId) -> di
         raise ApiError(404, "Transcript not found")
     if row.upload_id:  # the recording goes with its last transcript
         store.release_upload(row.upload_id, key_id)
+    request.app.state.summaries.cancel_of_transcript(transcript_id, key_id)
     request.app.state.summary_store.delete_of_transcript(transcript_id, key_id)
     return transcript_json(deleted)
 

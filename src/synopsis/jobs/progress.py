@@ -3,17 +3,20 @@
 Pipelines call `progress(stage, done, total)` often (every decoded block, every recognised
 segment); the job's store is written when the stage changes or a second has passed, so a poller
 sees live numbers without a database write per segment. A requested cancel is raised at the
-next call, which is the next step the pipeline takes.
+next call, which is the next step the pipeline takes. A write that fails (the database busy
+for a moment) is logged and skipped: progress is a courtesy, never a reason to fail the job.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import CancelledError
 
+log = logging.getLogger("synopsis.jobs")
 MIN_INTERVAL_SECONDS = 1.0
 CANCELLED_MESSAGE = "Cancelled by the caller"
 
@@ -34,5 +37,10 @@ class ProgressReport:
         if stage == self._stage and not finished and now - self._written_at < self.min_interval:
             return
         self._stage, self._written_at = stage, now
-        if self.write({"stage": stage, "done": int(done), "total": int(total)}):
+        try:
+            stop = self.write({"stage": stage, "done": int(done), "total": int(total)})
+        except Exception:
+            log.warning("progress could not be recorded", exc_info=True)
+            return
+        if stop:
             raise CancelledError(CANCELLED_MESSAGE)

@@ -117,6 +117,13 @@ class SummaryJobs:
                     job.status, job.error = CANCELLED, CANCELLED_MESSAGE
         return job
 
+    def cancel_of_transcript(self, transcript_id: str, key_id: int | None) -> None:
+        """The transcript is being deleted: its waiting summaries must not be stored after it."""
+        with self._lock:
+            jobs = [j for j in self._jobs.values() if j.transcript_id == transcript_id]
+        for job in jobs:
+            self.cancel(job.id, key_id)
+
     def forget(self, job_id: str, key_id: int | None) -> None:
         """Drop a finished job of this key from memory (it was deleted)."""
         with self._lock:
@@ -166,9 +173,10 @@ class SummaryJobs:
             job.error, job.status = str(exc), CANCELLED
         except SynopsisError as exc:
             job.error, job.status = str(exc), ERROR
-        except Exception as exc:
+        except Exception as exc:  # a bug: the details go to the log, never to the caller
             log.exception("summary job %s failed", job.id)
-            job.error, job.status = f"internal error: {type(exc).__name__}: {exc}", ERROR
+            job.error = f"internal error while summarizing ({type(exc).__name__}); see the log"
+            job.status = ERROR
 
 
 def _source_text(document: str | Transcript) -> str:

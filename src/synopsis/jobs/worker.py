@@ -108,9 +108,9 @@ class WorkerPool:
             result = self.run_job(job)
         except SynopsisError as exc:
             error = str(exc)
-        except Exception as exc:  # a bug must fail the job, not the worker
+        except Exception as exc:  # a bug must fail the job, not the worker; details to the log
             log.exception("job %s failed", job.id)
-            error = f"internal error while transcribing: {type(exc).__name__}: {exc}"
+            error = f"internal error while transcribing ({type(exc).__name__}); see the log"
         finally:
             beating.set()
             heartbeat.join()

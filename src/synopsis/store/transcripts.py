@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..jobs.progress import CANCELLED_MESSAGE
@@ -27,6 +27,15 @@ FINISHED = (COMPLETED, ERROR)
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _webhook_due(row: TranscriptJob) -> dict[str, Any]:
+    """The webhook columns of a job that has just ended: due now when it has a webhook."""
+    due = bool(row.request.get("webhook_url")) and not row.deleted
+    return {
+        "webhook_state": "pending" if due else None,
+        "webhook_next_at": time.time() if due else None,
+    }
 
 
 class TranscriptStore:
@@ -138,22 +147,29 @@ class TranscriptStore:
             rows = select(TranscriptJob).where(
                 TranscriptJob.key_id == key_id, TranscriptJob.deleted.is_(False)
             )
-            if query:
-                rows = rows.where(
-                    cast(TranscriptJob.result, Text).ilike(contains(query), escape="\\")
-                )
+            if query:  # the transcript's text, not its JSON (keys, timings, escapes)
+                text = TranscriptJob.result["text"].as_string()
+                rows = rows.where(text.ilike(contains(query), escape="\\"))
             return list(session.scalars(rows.order_by(TranscriptJob.seq.desc()).limit(limit)))
 
     def cancel(self, transcript_id: str, key_id: int | None) -> TranscriptJob | None:
-        """A queued job ends now; a processing one is asked to stop at its next step."""
+        """A queued job ends now (its webhook fires); a processing one is asked to stop at its
+        next step, and ends cancelled even if that step was its last."""
         with self.sessions.begin() as session:
             row = session.scalar(select(TranscriptJob).where(TranscriptJob.id == transcript_id))
             if row is None or row.key_id != key_id:
                 return None
-            if row.status == QUEUED:
-                row.status, row.error, row.completed = ERROR, CANCELLED_MESSAGE, _now()
-            elif row.status == PROCESSING:
-                row.cancel_requested = True
+            this = update(TranscriptJob).where(TranscriptJob.id == transcript_id)
+            ended = session.execute(  # compare-and-set: a worker may be claiming it right now
+                this.where(TranscriptJob.status == QUEUED).values(
+                    status=ERROR, error=CANCELLED_MESSAGE, completed=_now(), **_webhook_due(row)
+                )
+            )
+            if ended.rowcount == 0:
+                session.execute(
+                    this.where(TranscriptJob.status == PROCESSING).values(cancel_requested=True)
+                )
+            session.refresh(row)
             return row
 
     def delete(self, transcript_id: str, key_id: int | None) -> TranscriptJob | None:
@@ -228,25 +244,27 @@ class TranscriptStore:
             row = session.scalar(select(TranscriptJob).where(TranscriptJob.id == transcript_id))
             if row is None:
                 return False
-            has_webhook = bool(row.request.get("webhook_url")) and not row.deleted
+            held = update(TranscriptJob).where(
+                TranscriptJob.id == transcript_id,
+                TranscriptJob.lease_owner == owner,
+                TranscriptJob.status == PROCESSING,
+            )
+            ending = {"completed": _now(), "lease_owner": None, "lease_until": None}
+            ending.update(_webhook_due(row))
             outcome = session.execute(
-                update(TranscriptJob)
-                .where(
-                    TranscriptJob.id == transcript_id,
-                    TranscriptJob.lease_owner == owner,
-                    TranscriptJob.status == PROCESSING,
-                )
-                .values(
+                held.where(TranscriptJob.cancel_requested.is_(False)).values(
                     status=ERROR if error is not None else COMPLETED,
                     result=result,
                     error=error,
-                    completed=_now(),
-                    lease_owner=None,
-                    lease_until=None,
-                    webhook_state="pending" if has_webhook else None,
-                    webhook_next_at=time.time() if has_webhook else None,
+                    **ending,
                 )
             )
+            if outcome.rowcount == 0:  # the caller cancelled after the job's last step
+                outcome = session.execute(
+                    held.where(TranscriptJob.cancel_requested.is_(True)).values(
+                        status=ERROR, result=None, error=CANCELLED_MESSAGE, **ending
+                    )
+                )
             return outcome.rowcount == 1
 
     def report_progress(self, transcript_id: str, owner: str, progress: dict[str, Any]) -> bool:

@@ -384,7 +384,7 @@ class ActionItem:
         return f"{owner} will {task}{due}."
 
     def due_note(self, language: Language = ENGLISH) -> str:
-        """" (due Friday)" to follow the task, or "" when there is no date or the task already
+        """ " (due Friday)" to follow the task, or "" when there is no date or the task already
         says it ("… by Friday")."""
         if not self.due or _key(self.due) in _key(self.task):
             return ""

@@ -116,7 +116,8 @@ async function saveKey(event) {
   await afterKey();
 }
 
-function forgetKey() {
+async function forgetKey() {
+  if (run) await cancelJob(); // the job would otherwise run on with nobody to see it
   keyStore.clear();
   keyLabel();
   clearView();
@@ -129,9 +130,7 @@ function applyTheme(theme) {
   if (theme) document.documentElement.dataset.theme = theme;
   else delete document.documentElement.dataset.theme;
   const dark = theme ? theme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
-  const toggle = $("theme-toggle");
-  toggle.setAttribute("aria-pressed", String(dark));
-  toggle.textContent = dark ? "Light theme" : "Dark theme";
+  $("theme-toggle").setAttribute("aria-pressed", String(dark));
 }
 
 function toggleTheme() {
@@ -234,11 +233,15 @@ function transcriptRequest(audioUrl) {
 
 function sleep(ms, signal) {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
+    const wake = () => {
       clearTimeout(timer);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", wake);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", wake, { once: true });
   });
 }
 
@@ -288,13 +291,15 @@ async function start(event) {
     return;
   }
   run = { controller: new AbortController(), transcriptId: null, summaryId: null, cancelled: false };
-  $("start").disabled = true;
   $("cancel").hidden = false;
+  $("cancel").focus(); // the button the keyboard user was on is about to be disabled
+  $("start").disabled = true;
   const labelling = Boolean(plan.transcript?.speaker_labels);
   const steps = plan.text ? ["summarizing"] : ["upload", "queued", "transcribing", "summarizing"];
   if (labelling) steps.splice(3, 0, "speakers");
   if (kind === "url") steps.shift();
   beginProgress(steps);
+  let done = false;
   try {
     if (plan.text) {
       showSource(plan.text);
@@ -323,8 +328,8 @@ async function start(event) {
       showSummary(null);
       await summarize({ transcript_id: transcript.id, ...plan.options });
     }
-    endProgress("done", "Done.");
-    $("summary-heading").focus?.();
+    endProgress("done", "Done: the summary is ready.");
+    done = true;
   } catch (error) {
     if (error.kind === "cancelled" || run.cancelled) {
       endProgress("cancelled", "Cancelled. Nothing more will run for this job.");
@@ -336,6 +341,8 @@ async function start(event) {
     run = null;
     $("start").disabled = false;
     $("cancel").hidden = true;
+    if (done) focusResult("summary-heading");
+    else $("start").focus();
     refreshHistory();
   }
 }
@@ -354,13 +361,20 @@ async function follow(path, settle, stage) {
   }
 }
 
+/** Stop here if the user cancelled while the last request was on its way. */
+function stopIfCancelled() {
+  if (run.cancelled) throw cancelledError();
+}
+
 async function transcribe(body, labelling) {
+  stopIfCancelled();
   const created = await postJson("/v2/transcript", body);
   run.transcriptId = created.id;
   if (run.cancelled) await cancelJob();
   const transcript = await follow(
     `/v2/transcript/${created.id}`,
     (job) => {
+      stopIfCancelled();
       if (job.status === "error") {
         if (job.error === CANCELLED || run.cancelled) throw cancelledError();
         throw new ApiError(`Transcription failed: ${job.error}`);
@@ -369,11 +383,12 @@ async function transcribe(body, labelling) {
     },
     (job) => transcriptStage(job, labelling),
   );
-  await openTranscript(transcript, { keepMedia: true });
+  await showRunTranscript(transcript);
   return transcript;
 }
 
 async function summarize(body) {
+  stopIfCancelled();
   showProgress("summarizing", "Summarizing: starting…");
   const created = await postJson("/api/summaries", body);
   run.summaryId = created.id;
@@ -414,43 +429,58 @@ async function spansOf(transcript) {
   return paragraphs;
 }
 
-async function openTranscript(transcript, { keepMedia = false } = {}) {
-  const media = keepMedia ? view.media : null;
-  if (!keepMedia) clearView();
+/** Show the run's finished transcript; an uploaded file already plays from this browser. */
+async function showRunTranscript(transcript) {
   showTranscript(transcript, await spansOf(transcript));
-  if (media) view.media = media;
-  else mediaOnDemand(transcript.id);
+  if (!view.media) mediaOnDemand(transcript.id);
 }
 
-async function openStoredTranscript(id) {
+let opening = 0; // the latest Open click; an earlier one still loading must not draw
+
+/** Load what an Open click shows, then draw it, unless a later click or a run came first. */
+async function openStored(load) {
   clearError();
+  if (run) {
+    showError(new ApiError("A job is running: wait for it, or cancel it, before opening another."));
+    return;
+  }
+  const mine = ++opening;
   try {
-    await openTranscript(await getJson(`/v2/transcript/${id}`));
+    const { transcript, summary, source } = await load();
+    const spans = transcript ? await spansOf(transcript) : null;
+    if (mine !== opening || run) return;
+    clearView();
+    if (transcript) {
+      showTranscript(transcript, spans);
+      mediaOnDemand(transcript.id);
+    } else {
+      showSource(source || "");
+    }
+    showSummary(summary);
+    focusResult("source-heading");
+  } catch (error) {
+    if (mine === opening) showError(error);
+  }
+}
+
+const openStoredTranscript = (id) =>
+  openStored(async () => {
+    const transcript = await getJson(`/v2/transcript/${id}`);
     const [latest] = summariesOf(id);
-    showSummary(latest ? await getJson(`/api/summaries/${latest.id}`) : null);
-    focusResult();
-  } catch (error) {
-    showError(error);
-  }
-}
+    return { transcript, summary: latest ? await getJson(`/api/summaries/${latest.id}`) : null };
+  });
 
-async function openStoredSummary(id) {
-  clearError();
-  try {
-    const job = await getJson(`/api/summaries/${id}`);
-    if (job.transcript_id) await openTranscript(await getJson(`/v2/transcript/${job.transcript_id}`));
-    else showSource(job.source || "");
-    showSummary(job);
-    focusResult();
-  } catch (error) {
-    showError(error);
-  }
-}
+const openStoredSummary = (id) =>
+  openStored(async () => {
+    const summary = await getJson(`/api/summaries/${id}`);
+    const transcript = summary.transcript_id ? await getJson(`/v2/transcript/${summary.transcript_id}`) : null;
+    return { transcript, summary, source: summary.source };
+  });
 
-function focusResult() {
+function focusResult(heading) {
   $("result").scrollIntoView({ behavior: "smooth", block: "start" });
-  $("source-heading").setAttribute("tabindex", "-1");
-  $("source-heading").focus({ preventScroll: true });
+  $(heading).setAttribute("tabindex", "-1");
+  $(heading).focus({ preventScroll: true });
 }
 
 const historyHandlers = {
@@ -459,6 +489,7 @@ const historyHandlers = {
   deleted(kind, id) {
     const shown = kind === "transcript" ? view.transcript?.id === id : view.summary?.id === id;
     if (shown) clearView();
+    $("history-query").focus(); // the focused Delete button is gone with its entry
   },
   failed: showError,
 };
@@ -509,7 +540,12 @@ function wireDrop() {
       drop.classList.add("over");
     });
   }
-  for (const type of ["dragleave", "drop"]) drop.addEventListener(type, () => drop.classList.remove("over"));
+  drop.addEventListener("dragleave", (event) => {
+    if (!drop.contains(event.relatedTarget)) drop.classList.remove("over");
+  });
+  drop.addEventListener("drop", () => drop.classList.remove("over"));
+  // a file dropped beside the zone must not make the browser leave the page (and the job)
+  for (const type of ["dragover", "drop"]) window.addEventListener(type, (event) => event.preventDefault());
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     if (event.dataTransfer.files.length) {
@@ -522,6 +558,7 @@ function wireDrop() {
 
 function boot() {
   applyTheme(localStorage.getItem("synopsis.theme"));
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => applyTheme(localStorage.getItem("synopsis.theme")));
   fillLanguages();
   $("schema").value = JSON.stringify(EXAMPLE_SCHEMA, null, 2);
   wireDrop();

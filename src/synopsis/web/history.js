@@ -41,16 +41,22 @@ function entry({ title, meta, open, openLabel, onDelete, deleteLabel }) {
  * Load the listing for the search box's query and draw it. `handlers` open and delete items:
  * {openTranscript(id), openSummary(id), deleted(kind, id), failed(error)}.
  */
+let asked = 0; // the latest listing asked for; an older answer arriving late is dropped
+
 export async function loadHistory(handlers) {
   const query = $("history-query").value.trim();
   const status = $("history-status");
+  const mine = ++asked;
   status.textContent = "Loading…";
+  let listing;
   try {
-    latest = await getJson(`/api/history?q=${encodeURIComponent(query)}&limit=50`);
+    listing = await getJson(`/api/history?q=${encodeURIComponent(query)}&limit=50`);
   } catch (error) {
-    status.textContent = error.message;
+    if (mine === asked) status.textContent = error.message;
     return;
   }
+  if (mine !== asked) return;
+  latest = listing;
   const transcripts = $("history-transcripts");
   const summaries = $("history-summaries");
   transcripts.replaceChildren();

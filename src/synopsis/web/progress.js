@@ -1,8 +1,14 @@
 // The progress panel: which step the job is on, how far it is, in words and as a bar.
 // `data-stage` on the panel is the current step, for scripts and tests that watch the page.
+// Screen readers hear each step once (#progress-live), not every second of a count.
 
 const panel = () => document.getElementById("progress");
 const STEPS = ["upload", "queued", "transcribing", "speakers", "summarizing"];
+const SAID = { upload: "Uploading", queued: "Queued", transcribing: "Transcribing", speakers: "Labelling speakers", summarizing: "Summarizing" };
+
+function announce(text) {
+  document.getElementById("progress-live").textContent = text;
+}
 
 /** Show only the steps this run will go through (a pasted text skips the first four). */
 export function beginProgress(steps) {
@@ -20,6 +26,7 @@ export function beginProgress(steps) {
 export function showProgress(stage, text, fraction = null) {
   const box = panel();
   const current = STEPS.indexOf(stage);
+  if (box.dataset.stage !== stage) announce(`${SAID[stage]}…`);
   box.dataset.stage = stage;
   for (const item of box.querySelectorAll("[data-step]")) {
     const index = STEPS.indexOf(item.dataset.step);
@@ -37,6 +44,7 @@ export function showProgress(stage, text, fraction = null) {
 export function endProgress(outcome, text) {
   const box = panel();
   box.dataset.stage = outcome;
+  announce(text);
   if (outcome === "done") {
     for (const item of box.querySelectorAll("[data-step]")) {
       item.dataset.state = "done";

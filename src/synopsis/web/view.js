@@ -29,12 +29,16 @@ export const view = {
   names: {},
   media: null, // {url, owned} an object URL for the player; owned ones are revoked on change
   mediaLoad: null, // a function that fetches the recording when first needed
+  mediaLoading: null, // the fetch in flight, so two clicks do not start two downloads
+  evaluation: null, // the last check of the shown summary, kept across re-renders
   onError: () => {},
 };
 
 export function clearView() {
   setMedia(null);
-  Object.assign(view, { transcript: null, spans: [], source: null, summary: null, names: {}, mediaLoad: null });
+  Object.assign(view, {
+    transcript: null, spans: [], source: null, summary: null, names: {}, mediaLoad: null, mediaLoading: null, evaluation: null,
+  });
   $("result").hidden = true;
 }
 
@@ -61,7 +65,7 @@ export function showTranscript(transcript, spans) {
 /** Show a pasted text where the transcript would be. */
 export function showSource(text) {
   setMedia(null);
-  Object.assign(view, { transcript: null, spans: [], source: text, names: {}, mediaLoad: null });
+  Object.assign(view, { transcript: null, spans: [], source: text, names: {}, mediaLoad: null, mediaLoading: null });
   $("source-heading").textContent = "Source text";
   $("source-meta").textContent = `${text.trim().split(/\s+/).length} words`;
   $("speaker-names").hidden = true;
@@ -73,6 +77,7 @@ export function showSource(text) {
 
 export function showSummary(job) {
   view.summary = job;
+  view.evaluation = null;
   renderAll();
 }
 
@@ -85,7 +90,6 @@ export function renderAll() {
   if (view.transcript) renderTranscript($("transcript"), view.spans, view.names, seek);
   else if (view.source !== null) renderSource($("transcript"), view.source);
   const box = $("summary");
-  $("check-result").replaceChildren();
   const result = view.summary?.result;
   $("check").disabled = !result;
   for (const button of document.querySelectorAll("[data-download]")) button.disabled = !result && !view.transcript;
@@ -109,6 +113,7 @@ export function renderAll() {
     const terms = result.unsupported.map((t) => t.text).join(", ");
     box.append(el("p", { class: "warning", text: `Not found in the source: ${terms}. Check these before you rely on them.` }));
   }
+  showEvaluation();
 }
 
 // --- speaker names ---------------------------------------------------------------------------
@@ -166,13 +171,16 @@ export function mediaOnDemand(transcriptId) {
   view.mediaLoad = async () => {
     note("Loading the recording…");
     try {
-      setMedia(URL.createObjectURL(await blob(`/api/transcripts/${transcriptId}/media`)));
+      const recording = await blob(`/api/transcripts/${transcriptId}/media`);
+      if (view.transcript?.id !== transcriptId) return; // another transcript is shown now
+      setMedia(URL.createObjectURL(recording));
       $("player-note").hidden = true;
-    } catch (error) {
-      note(error.status === 404 ? "The recording is not stored on the server (it came from a URL), so it cannot be played here." : error.message);
-      throw error;
-    } finally {
       view.mediaLoad = null;
+    } catch (error) {
+      if (view.transcript?.id !== transcriptId) return;
+      note(error.status === 404 ? "The recording is not stored on the server (it came from a URL), so it cannot be played here." : error.message);
+      view.mediaLoad = null;
+      throw error;
     }
   };
 }
@@ -184,8 +192,9 @@ function note(text) {
 
 async function seek(ms) {
   if (!view.media && view.mediaLoad) {
+    view.mediaLoading ??= view.mediaLoad().finally(() => (view.mediaLoading = null));
     try {
-      await view.mediaLoad();
+      await view.mediaLoading;
     } catch {
       return;
     }
@@ -270,19 +279,26 @@ export async function download(kind) {
 
 /** Run the deterministic checks on the shown summary and mark the lines they doubt. */
 export async function check() {
+  const shown = view.summary;
+  $("check-result").replaceChildren(el("p", { class: "hint", text: "Checking every name, number, date, owner and line…" }));
+  const evaluation = await postJson("/api/evaluations", { summary_id: shown.id });
+  if (view.summary !== shown) return; // another summary is shown now
+  view.evaluation = evaluation;
+  showEvaluation(); // #check-result is a live region: its verdict is announced
+}
+
+/** Draw the last check's findings: each doubtful line marked in place, and listed below. */
+function showEvaluation() {
   const out = $("check-result");
-  out.replaceChildren(el("p", { class: "hint", text: "Checking every name, number, date, owner and line…" }));
-  const evaluation = await postJson("/api/evaluations", { summary_id: view.summary.id });
-  for (const node of view.lines?.values() || []) {
-    node.classList.remove("flagged");
-    node.querySelector(".problem")?.remove();
-  }
   out.replaceChildren();
+  const evaluation = view.evaluation;
+  if (!evaluation) return;
   if (!evaluation.lines.length) {
     out.append(el("p", { class: "ok", text: "No problems found: every name, number and date is in the source, owners match who said it, and every line is a complete sentence." }));
     return;
   }
-  out.append(el("p", { class: "warning", text: `${evaluation.lines.length} line${evaluation.lines.length === 1 ? "" : "s"} need a second look:` }));
+  const count = evaluation.lines.length;
+  out.append(el("p", { class: "warning", text: `${count} line${count === 1 ? " needs" : "s need"} a second look:` }));
   const list = el("ul", { class: "problems" });
   for (const flagged of evaluation.lines) {
     const problems = flagged.problems.map((p) => withNames(p, view.names)).join("; ");
