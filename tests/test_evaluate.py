@@ -502,3 +502,8 @@ def test_an_absent_claim_lives_in_one_clause():
     fine = "Carlos proposed a full refund, agreed to a 20 percent credit instead."
     assert check_facts(fine, facts).invented == []
     assert check_facts("A full refund was agreed.", facts).invented != []
+
+
+def test_an_elliptic_ending_is_a_complete_sentence_and_a_stranded_preposition_is_not():
+    summary = "- We keep the schedule as it is\n- Ship it if we can\n- Launch plan agreed on"
+    assert [cut["line"] for cut in incomplete_lines(summary)] == ["Launch plan agreed on"]

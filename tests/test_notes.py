@@ -412,3 +412,16 @@ def test_key_points_never_tell_an_open_task_as_done():
         [Notes.from_data(points={"key_points": points}), Notes.from_data(facts=facts)]
     ).grounded(source)
     assert notes.key_points == ["The new autoclave was installed on Monday."]
+
+
+def test_a_decision_the_checker_would_call_incomplete_is_not_written():
+    notes = Notes.from_data(
+        facts={
+            "decisions": [
+                "Launch plan agreed on",  # a small model's fragment: the date is missing
+                "The launch moves to March 14.",
+                "The ad budget is capped at 48,500 dollars and",
+            ]
+        }
+    )
+    assert notes.decisions == ["The launch moves to March 14."]

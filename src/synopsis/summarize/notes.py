@@ -27,6 +27,7 @@ from .attribution import (
 )
 from .chunking import split_sentences
 from .commitments import Commitment, commitments, content_words, labelled_sentences
+from .completeness import ending_problem, problem
 from .figures import corrected_numbers, missing_figures
 from .grounding import invented_numbers, source_numbers, states_corrected
 from .language import ENGLISH, Language
@@ -159,12 +160,6 @@ MIN_POINT_WORDS = 5
 KEY_POINT_COPY = 0.9  # a key point this much a transcript's words, verbatim, is a copied turn
 
 
-_DANGLING = frozenset(
-    "a an the and or but to of for with from by that which who his her their our my your its "
-    "than".split()
-)
-
-
 def finished(text: str) -> str:
     """`text` without an unfinished last sentence: a small model sometimes stops mid-sentence
     ("… and ask a") without reaching the grammar's length bound. A single sentence that dangles
@@ -173,11 +168,7 @@ def finished(text: str) -> str:
     last = parts[-1].rstrip()
     words = last.split()
     unpunctuated = last[-1:] not in ".!?"
-    if (len(parts) > 1 and unpunctuated) or (
-        unpunctuated
-        and words
-        and (last[-1:] in ",;:" or words[-1].lower().strip(",;:") in _DANGLING)
-    ):
+    if (len(parts) > 1 and unpunctuated) or (unpunctuated and words and ending_problem(last)):
         parts = parts[:-1]
     return " ".join(parts)
 
@@ -418,7 +409,11 @@ class Notes:
             )
         if facts:
             notes.decisions = _unique(
-                [d for d in map(_tidy, facts.get("decisions", [])) if _reads_as_sentence(d)]
+                [
+                    d
+                    for d in map(_tidy, facts.get("decisions", []))
+                    if _reads_as_sentence(d) and problem(d) is None  # not "Launch agreed on"
+                ]
             )
             notes.action_items = [
                 ActionItem(str(a.get("owner", "")).strip(), task, str(a.get("due", "")).strip())
