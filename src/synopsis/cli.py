@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,6 +27,10 @@ from rich.progress import (
 from rich.table import Table
 
 from .errors import InputError, SchemaError, SynopsisError
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .runtime import Runtime
 
 app = typer.Typer(
     name="synopsis",
@@ -100,11 +104,9 @@ def progress_display() -> Iterator[Callable[[str, int, int], None]]:
         yield update
 
 
-def warm_up(model: str | None, progress: Callable[[str, int, int], None]) -> None:
+def warm_up(runtime: Runtime, model: str | None, progress: Callable[[str, int, int], None]) -> None:
     """Load the model as a progress step: the first run also assembles and verifies weights."""
-    from .llm.registry import get_registry
-
-    backend = get_registry().backend(model)
+    backend = runtime.registry.backend(model)
     load = getattr(backend, "warm_up", None)
     if load is not None:
         stage = f"loading {backend.name}"
@@ -187,37 +189,27 @@ def summarize(
 
     Audio and video are transcribed first (with speaker labels for --style conversational).
     """
+    from . import workflows
     from .inputs import MediaInput, read_input
-    from .speech import transcribe as run_transcription
-    from .summarize import summarize as run_summary
+    from .runtime import Runtime
     from .summarize.pipeline import validate_request
 
     with user_errors():
         schema_data = load_schema(schema) if schema is not None else None
         validate_request(style, prompt, schema_data, language)
+        options = workflows.SummaryOptions(style, prompt, schema_data, model, language)
         document = read_input(source)
+        runtime = Runtime(_settings())
         with progress_display() as progress:
+            if style != "extractive":
+                warm_up(runtime, model, progress)
             if isinstance(document, MediaInput):
-                recording = run_transcription(
-                    document.source,
-                    speaker_labels=style == "conversational",
-                    progress=progress,
+                recording, result = workflows.summarize_media(
+                    runtime, document.source, options, progress=progress, name=source
                 )
                 show_warnings(recording.warnings)
-                document = recording.labelled_text()
-                if not document.strip():
-                    raise InputError(f"no speech was recognised in {source}")
-            if style != "extractive":
-                warm_up(model, progress)
-            result = run_summary(
-                document,
-                style,
-                model=model,
-                prompt=prompt,
-                schema=schema_data,
-                progress=progress,
-                language=language,
-            )
+            else:
+                result = workflows.summarize(runtime, document, options, progress=progress)
         if output_format is OutputFormat.json:
             write_output(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), output)
         else:
@@ -277,25 +269,25 @@ def transcribe(
     output: OutputPath = None,
 ) -> None:
     """Transcribe a recording: words with times, the language, and optionally who spoke."""
+    from . import workflows
     from .captions import to_srt, to_vtt
     from .inputs import is_url
-    from .speech import transcribe as run_transcription
+    from .runtime import Runtime
 
     with user_errors():
         if not is_url(source) and not Path(source).exists():
             raise InputError(f"{source}: no such file")
+        options = workflows.TranscriptionOptions(
+            speaker_labels=speakers or min_speakers is not None or max_speakers is not None,
+            speakers_expected=speakers_expected,
+            min_speakers=min_speakers,
+            max_speakers=max_speakers,
+            language=language,
+            model=model,
+            keyterms=tuple(keyterms or ()),
+        )
         with progress_display() as progress:
-            result = run_transcription(
-                source,
-                speaker_labels=speakers or min_speakers is not None or max_speakers is not None,
-                speakers_expected=speakers_expected,
-                min_speakers=min_speakers,
-                max_speakers=max_speakers,
-                language=language,
-                model=model,
-                keyterms=keyterms or (),
-                progress=progress,
-            )
+            result = workflows.transcribe(Runtime(_settings()), source, options, progress=progress)
         renderers: dict[TranscriptFormat, Callable[[], str]] = {
             TranscriptFormat.text: result.labelled_text,
             TranscriptFormat.json: lambda: json.dumps(
@@ -310,15 +302,12 @@ def transcribe(
             stderr.print("[yellow]warning:[/] no speech was recognised", highlight=False)
 
 
-def _use_data_dir(data_dir: Path | None) -> None:
-    """`--data-dir` wins over SYNOPSIS_DATA_DIR; settings are re-read with it."""
-    import os
+def _settings(data_dir: Path | None = None) -> Settings:
+    """The configured settings; `--data-dir` wins over SYNOPSIS_DATA_DIR."""
+    from .config import Settings
 
-    from .config import get_settings
-
-    if data_dir is not None:
-        os.environ["SYNOPSIS_DATA_DIR"] = str(data_dir)
-        get_settings.cache_clear()
+    settings = Settings()
+    return settings if data_dir is None else settings.model_copy(update={"data_dir": data_dir})
 
 
 def _is_loopback(host: str) -> bool:
@@ -355,20 +344,18 @@ def serve(
     import uvicorn
 
     from .api.app import create_app
-    from .config import get_settings
-    from .store.db import sessions
+    from .runtime import Runtime
     from .store.keys import count_active, create_key
 
     with user_errors():
-        _use_data_dir(data_dir)
-        settings = get_settings()
+        settings = _settings(data_dir)
         if workers is not None:
             settings = settings.model_copy(update={"workers": workers})
         if no_auth and not _is_loopback(host):
             raise InputError("--no-auth is only allowed on a loopback address such as 127.0.0.1")
-        database = sessions(settings.effective_database_url)
-        if not no_auth and count_active(database) == 0:
-            _, secret = create_key(database, "first key")
+        runtime = Runtime(settings)
+        if not no_auth and count_active(runtime.sessions) == 0:
+            _, secret = create_key(runtime.sessions, "first key")
             stderr.print(
                 "No API key existed, so one was created. It is shown only now; send it as the "
                 "authorization header, or paste it into the playground's API key box (manage "
@@ -377,7 +364,7 @@ def serve(
             )
             sys.stdout.write(secret + "\n")
             sys.stdout.flush()
-        application = create_app(settings, auth_required=not no_auth)
+        application = create_app(runtime, auth_required=not no_auth)
         address = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
         stderr.print(
             f"Synopsis is serving on {address}\n"
@@ -401,11 +388,9 @@ DataDir = Annotated[
 
 
 def _key_database(data_dir: Path | None):
-    from .config import get_settings
     from .store.db import sessions
 
-    _use_data_dir(data_dir)
-    return sessions(get_settings().effective_database_url)
+    return sessions(_settings(data_dir).effective_database_url)
 
 
 @keys_app.command("create")

@@ -8,37 +8,33 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from .. import __version__
-from ..config import Settings, get_settings
 from ..gateway import Gateway
 from ..jobs.summaries import SummaryJobs
 from ..jobs.transcription import TranscriptionJob
 from ..jobs.webhooks import WebhookDispatcher
 from ..jobs.worker import WorkerPool
-from ..llm.registry import get_registry
-from ..store.db import sessions as open_sessions
-from ..store.summaries import SummaryStore
-from ..store.transcripts import TranscriptStore
+from ..runtime import Runtime
 from . import assemblyai, deepgram, native, openai, playground
 from .concurrency import ModelTurns
 from .errors import install_error_handlers
 from .guard import RequestGuard
 
 
-def create_app(settings: Settings | None = None, *, auth_required: bool = True) -> FastAPI:
-    """The app for `settings`; its workers start and stop with the server (lifespan)."""
-    settings = settings or get_settings()
-    sessions = open_sessions(settings.effective_database_url)
-    store = TranscriptStore(sessions)
+def create_app(runtime: Runtime, *, auth_required: bool = True) -> FastAPI:
+    """The app serving `runtime`; its workers start and stop with the server (lifespan).
+
+    Tests build one in-process from a runtime of their own; `synopsis serve` builds one from
+    the configured runtime.
+    """
+    settings, store = runtime.settings, runtime.transcripts
     pool = WorkerPool(
         store,
-        TranscriptionJob(store, settings),
+        TranscriptionJob(runtime),
         size=settings.workers,
         lease_seconds=settings.job_lease_seconds,
         webhooks=WebhookDispatcher(store, settings),
     )
-
-    summary_store = SummaryStore(sessions)
-    summaries = SummaryJobs(summary_store)
+    summaries = SummaryJobs(runtime)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,17 +50,17 @@ def create_app(settings: Settings | None = None, *, auth_required: bool = True) 
     app = FastAPI(
         title="Synopsis", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
     )
+    app.state.runtime = runtime
     app.state.settings = settings
-    app.state.sessions = sessions
     app.state.store = store
+    app.state.summary_store = runtime.summaries
     app.state.pool = pool
     app.state.auth_required = auth_required
-    app.state.gateway = Gateway(get_registry(), settings)
+    app.state.gateway = Gateway(runtime.registry, settings)
     app.state.summaries = summaries
-    app.state.summary_store = summary_store
     app.state.model_turns = ModelTurns()
     app.add_middleware(
-        RequestGuard, settings=settings, sessions=sessions, auth_required=auth_required
+        RequestGuard, settings=settings, sessions=runtime.sessions, auth_required=auth_required
     )
     install_error_handlers(app)
     app.include_router(assemblyai.router)

@@ -17,14 +17,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from .. import workflows
 from ..fetch import FetchPolicy, fetch
 from ..files import private_file
 from ..inputs import decode_text
 from ..limits import clean_text
-from ..llm.registry import get_registry
-from ..speech import transcribe
-from ..summarize import summarize
+from ..runtime import Runtime
 from ..transcript import Transcript
+from ..workflows import SummaryOptions, TranscriptionOptions
 from .auth import require_key
 from .concurrency import ModelTurns
 from .errors import ApiError
@@ -69,18 +69,18 @@ async def _summary_of(
     text: str, request: Request, language: str | None = None
 ) -> tuple[str, str, int, int]:
     """(summary, model, input tokens, output tokens), in the default model's FIFO queue."""
-    backend = get_registry().backend(None)
+    runtime = request.app.state.runtime
+    backend = runtime.registry.backend(None)
     turns: ModelTurns = request.app.state.model_turns
-    settings = request.app.state.settings
-    return await turns.run_model(backend, _summarize, text, backend, settings, language)
+    return await turns.run_model(backend, _summarize, text, backend, runtime, language)
 
 
 def _summarize(
-    text: str, backend: Any, settings: Any, language: str | None
+    text: str, backend: Any, runtime: Runtime, language: str | None
 ) -> tuple[str, str, int, int]:
     """The summary within Deepgram's token limit; under 50 words the text is its own summary."""
     input_tokens = backend.count_tokens(text)
-    limit = settings.read_max_input_tokens
+    limit = runtime.settings.read_max_input_tokens
     if input_tokens > limit:
         raise ApiError(
             400,
@@ -91,7 +91,7 @@ def _summarize(
         )
     if len(text.split()) < MIN_WORDS:
         return text.strip(), backend.name, input_tokens, input_tokens
-    result = summarize(text, style="paragraph", language=language)
+    result = workflows.summarize(runtime, text, SummaryOptions("paragraph", language=language))
     return result.text, result.model, result.usage.prompt_tokens, result.usage.completion_tokens
 
 
@@ -175,7 +175,8 @@ def _speaker_number(letters: str) -> int:
 async def listen(request: Request) -> dict[str, Any]:
     """Pre-recorded audio as the raw body, or `{"url": ...}`; transcribed while you wait."""
     query = request.query_params
-    settings = request.app.state.settings
+    runtime = request.app.state.runtime
+    settings = runtime.settings
     diarize = query.get("diarize", "false").lower() == "true"
     language = query.get("language")
     with tempfile.TemporaryDirectory(prefix="synopsis-listen-") as tmp:
@@ -203,7 +204,12 @@ async def listen(request: Request) -> dict[str, Any]:
         transcript = await turns.run(
             "speech",
             settings.workers,
-            lambda: transcribe(source, speaker_labels=diarize, language=language, name=name),
+            lambda: workflows.transcribe(
+                runtime,
+                source,
+                TranscriptionOptions(speaker_labels=diarize, language=language),
+                name=name,
+            ),
         )
     channel: dict[str, Any] = {
         "alternatives": [

@@ -13,16 +13,23 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .. import __version__
 from ..jobs.summaries import COMPLETED, WAITING
 from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
-from ..llm.registry import get_registry
+from ..llm.registry import ModelRegistry
 from ..store.tables import SummaryRecord, TranscriptJob
 from ..summarize.pipeline import validate_request
 from ..transcript import Transcript
+from ..workflows import SummaryOptions
 from .assemblyai import transcript_json
 from .auth import require_key
 from .errors import ApiError
 from .sources import own_upload_id, upload_id_of
 
 router = APIRouter(prefix="/api")
+
+
+def registry_of(request: Request) -> ModelRegistry:
+    return request.app.state.runtime.registry
+
+
 KeyId = Annotated[int | None, Depends(require_key)]
 
 
@@ -55,7 +62,7 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
         raise ApiError(400, "give exactly one of text, transcript_id or upload_url")
     validate_request(body.style, body.prompt, body.schema_, body.language)
     if body.model is not None:
-        get_registry().resolve(body.model)  # an unknown model is a 400 now, not a failed job
+        registry_of(request).resolve(body.model)  # an unknown model: 400 now, not a failed job
     state = request.app.state
     transcript = media_path = None
     if body.transcript_id is not None:
@@ -73,11 +80,13 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
         transcript=transcript,
         transcript_id=body.transcript_id,
         media_path=media_path,
-        style=body.style,
-        prompt=body.prompt,
-        schema=body.schema_,
-        model=body.model,
-        language=body.language,
+        options=SummaryOptions(
+            style=body.style,
+            prompt=body.prompt,
+            schema=body.schema_,
+            model=body.model,
+            language=body.language,
+        ),
     )
     return job.to_dict()
 
@@ -223,12 +232,13 @@ async def create_evaluation(
             reference=body.reference,
             facts=body.facts,
             judge_model=body.judge_model,
+            registry=registry_of(request),
         )
         return {**evaluation.to_dict(), "lines": evaluation.line_problems(summary)}
 
     if body.judge_model is None:
         return await to_thread.run_sync(run)
-    backend = get_registry().backend(body.judge_model)
+    backend = registry_of(request).backend(body.judge_model)
     return await request.app.state.model_turns.run_model(backend, run)
 
 

@@ -14,15 +14,15 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .. import workflows
 from ..errors import BusyError, CancelledError, SynopsisError
-from ..evaluate.citations import cite
-from ..speech import transcribe
-from ..store.summaries import SummaryStore
-from ..summarize import summarize
 from ..transcript import Transcript
 from .progress import CANCELLED_MESSAGE, ProgressReport
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 log = logging.getLogger("synopsis.summaries")
 MAX_KEPT = 1000  # finished jobs kept for polling; the oldest are forgotten first
@@ -60,8 +60,9 @@ class SummaryJob:
 
 
 class SummaryJobs:
-    def __init__(self, store: SummaryStore) -> None:
-        self.store = store
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.store = runtime.summaries
         self._jobs: dict[str, SummaryJob] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="synopsis-summary")
@@ -74,11 +75,7 @@ class SummaryJobs:
         transcript: Transcript | None = None,
         transcript_id: str | None = None,
         media_path: Path | None = None,
-        style: str = "bullets",
-        prompt: str | None = None,
-        schema: dict[str, Any] | None = None,
-        model: str | None = None,
-        language: str | None = None,
+        options: workflows.SummaryOptions,
     ) -> SummaryJob:
         job = SummaryJob(id=str(uuid.uuid4()), key_id=key_id, transcript_id=transcript_id)
         with self._lock:
@@ -92,13 +89,6 @@ class SummaryJobs:
             finished = [i for i, j in self._jobs.items() if j.status not in WAITING]
             for job_id in finished[: max(0, len(self._jobs) - MAX_KEPT)]:
                 del self._jobs[job_id]  # the oldest finished jobs, however many are running
-        options = {
-            "style": style,
-            "prompt": prompt,
-            "schema": schema,
-            "model": model,
-            "language": language,
-        }
         self._pool.submit(self._run, job, text, transcript, media_path, options)
         return job
 
@@ -140,7 +130,7 @@ class SummaryJobs:
         text: str | None,
         transcript: Transcript | None,
         media_path: Path | None,
-        options: dict[str, Any],
+        options: workflows.SummaryOptions,
     ) -> None:
         def write(state: dict[str, Any]) -> bool:
             job.progress = state
@@ -153,20 +143,16 @@ class SummaryJobs:
         progress = ProgressReport(write, min_interval=0.0)
         try:
             if media_path is not None:
-                transcript = transcribe(
-                    media_path,
-                    speaker_labels=options["style"] == "conversational",
-                    progress=progress,
-                    name="the upload",
+                transcript, summary = workflows.summarize_media(
+                    self.runtime, media_path, options, progress=progress, name="the upload"
                 )
-            document: str | Transcript = transcript if transcript is not None else text or ""
-            summary = summarize(document, progress=progress, **options)
+            else:
+                document = transcript if transcript is not None else text or ""
+                summary = workflows.summarize(self.runtime, document, options, progress=progress)
             result = summary.to_dict()
-            if transcript is not None:
-                result["citations"] = [c.to_dict() for c in cite(summary.text, transcript)]
             progress("saving", 0, 1)  # a cancel that came during the last call still counts
             # the source kept for a later check: a stored transcript is kept on its own
-            kept = None if job.transcript_id else _source_text(document)
+            kept = None if job.transcript_id else _source_text(transcript or text or "")
             self.store.add(job.id, job.key_id, result, transcript_id=job.transcript_id, source=kept)
             job.result, job.status = result, COMPLETED
         except CancelledError as exc:

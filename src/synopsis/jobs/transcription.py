@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Settings
+from .. import workflows
 from ..errors import InputError
 from ..fetch import parse_url
-from ..speech import transcribe
 from ..speech.models import first_available, requested_names
 from ..store.tables import TranscriptJob
-from ..store.transcripts import TranscriptStore
-from ..summarize import summarize
 from ..transcript import Span, Transcript
+from ..workflows import SummaryOptions, TranscriptionOptions
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 from .progress import ProgressReport
 
 # the hosted API's summary types → our styles
@@ -48,9 +49,10 @@ CHAPTER_PROMPT = (
 class TranscriptionJob:
     """Callable for the worker pool: one transcript row in, the result document out."""
 
-    def __init__(self, store: TranscriptStore, settings: Settings) -> None:
-        self.store = store
-        self.settings = settings
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.store = runtime.transcripts
+        self.settings = runtime.settings
 
     def __call__(self, job: TranscriptJob) -> dict[str, Any]:
         request = job.request
@@ -61,19 +63,19 @@ class TranscriptionJob:
         bounds = request.get("speaker_options") or {}
         owner = job.lease_owner or ""
         progress = ProgressReport(lambda state: self.store.report_progress(job.id, owner, state))
-        transcript = transcribe(
-            source,
+        options = TranscriptionOptions(
             speaker_labels=bool(request.get("speaker_labels")) or speakers_expected is not None,
             speakers_expected=speakers_expected,
             min_speakers=bounds.get("min_speakers_expected"),
             max_speakers=bounds.get("max_speakers_expected"),
             language=request.get("language_code"),
             model=spec.name,
-            keyterms=request.get("keyterms_prompt") or (),
-            progress=progress,
-            name=job.audio_url,
-        ).reformatted(
-            punctuate=request.get("punctuate", True), format_text=request.get("format_text", True)
+            keyterms=tuple(request.get("keyterms_prompt") or ()),
+            punctuate=request.get("punctuate", True),
+            format_text=request.get("format_text", True),
+        )
+        transcript = workflows.transcribe(
+            self.runtime, source, options, progress=progress, name=job.audio_url
         )
         result = transcript.to_dict()
         if request.get("summarization"):
@@ -100,7 +102,9 @@ class TranscriptionJob:
         style = SUMMARY_STYLES.get(request.get("summary_type") or "bullets", "bullets")
         if request.get("summary_model") == "conversational" and transcript.utterances:
             style = "conversational" if style == "bullets" else style
-        return summarize(transcript, style=style, progress=progress).text
+        return workflows.summarize(
+            self.runtime, transcript, SummaryOptions(style=style), progress=progress
+        ).text
 
     def _chapters(self, transcript: Transcript, progress: ProgressReport) -> list[dict[str, Any]]:
         chapters = []
@@ -108,7 +112,8 @@ class TranscriptionJob:
         for number, group in enumerate(groups):
             progress("chapters", number, len(groups))
             text = "\n\n".join(p.text for p in group)
-            data = summarize(text, style="json", schema=CHAPTER_SCHEMA, prompt=CHAPTER_PROMPT).data
+            chapter = SummaryOptions(style="json", schema=CHAPTER_SCHEMA, prompt=CHAPTER_PROMPT)
+            data = workflows.summarize(self.runtime, text, chapter).data
             chapters.append(
                 {
                     "start": group[0].start,

@@ -96,18 +96,20 @@ def transcribe(
     progress: ProgressCallback | None = None,
     timings: dict[str, Any] | None = None,
     name: str | None = None,
+    settings: Settings | None = None,
 ) -> Transcript:
     """Transcribe a recording (path, URL, bytes or file object) into a `Transcript`.
 
     `speakers_expected` implies `speaker_labels` and fixes the count; otherwise it is estimated
     between `min_speakers` and `max_speakers` when given. Pass a dict as `timings` to receive
     per-stage seconds. `name` is how errors refer to the input (default: the path or URL).
+    `settings` default to the process's (a server passes its runtime's).
     """
     speaker_bounds(speakers_expected, min_speakers, max_speakers)  # bad bounds fail before work
     if speakers_expected is not None:
         speaker_labels = True
     report = progress or (lambda stage, done, total: None)
-    settings = get_settings()
+    settings = settings or get_settings()
     recognizer = recognizer_for(model, settings)
     language = normalise_language(language)
 

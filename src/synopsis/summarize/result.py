@@ -15,7 +15,9 @@ class Summary:
 
     `text` is always set (for the json style it is the JSON document); `data` holds the parsed
     object for the json style. `unsupported` lists names, numbers and dates in the summary that
-    the source does not contain: review those before relying on them.
+    the source does not contain: review those before relying on them. A transcript's summary made
+    by `synopsis.workflows` has `citations`: per summary line, the moment it comes from
+    (`{line, start, end, speaker, sentence}`, times in ms).
     """
 
     text: str
@@ -28,6 +30,7 @@ class Summary:
     unsupported: list[UnsupportedTerm] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     language: str = "en"  # the language the summary is written in (ISO 639-1)
+    citations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,7 @@ class Summary:
             "unsupported": [term.as_dict() for term in self.unsupported],
             "warnings": self.warnings,
             "language": self.language,
+            "citations": self.citations,
         }
 
     def __str__(self) -> str:

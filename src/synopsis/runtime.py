@@ -1,0 +1,42 @@
+"""The runtime: what a process makes once when it starts and passes explicitly to everything.
+
+Settings, the model registry and the store used to reach code two ways: passed in, and through
+process-wide getters (`get_settings()`, `get_registry()`). With two routes, a test could not build
+a second app in the same process, and the CLI changed settings by editing `os.environ`. A server,
+a worker or a test now makes one `Runtime` and hands it down; the getters remain only for the
+library's convenience calls (`synopsis.summarize(text)` with no runtime at all).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from .config import Settings, get_settings
+from .llm.registry import ModelRegistry
+from .store.db import sessions as open_sessions
+from .store.summaries import SummaryStore
+from .store.transcripts import TranscriptStore
+
+
+class Runtime:
+    """Settings and models, and the store once something asks for it (a CLI summary of a
+    file never opens the database)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.registry = ModelRegistry(self.settings)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        """The configured database, migrated to the current schema on first use."""
+        return open_sessions(self.settings.effective_database_url)
+
+    @cached_property
+    def transcripts(self) -> TranscriptStore:
+        return TranscriptStore(self.sessions)
+
+    @cached_property
+    def summaries(self) -> SummaryStore:
+        return SummaryStore(self.sessions)
