@@ -585,7 +585,3 @@ def eval_command(
             from .evaluate.render import render
 
             Console().print(render(result))
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     models: list[ModelSpec] = Field(default_factory=list)
 
     # embedded llama.cpp: generation is memory-bound and unstable on a busy core with 2 threads,
-    # prompt processing is compute-bound and scales (MODELS.md), hence two thread counts.
+    # prompt processing is compute-bound and scales with threads, hence two thread counts.
     llm_threads: int = 2
     llm_batch_threads: int = 2
     llm_context: int = 8192

@@ -34,14 +34,6 @@ def locate_part(part: str) -> Path:
     return path
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _stamp_matches(target: Path, stamp: Path, sha256: str) -> bool:
     try:
         recorded = json.loads(stamp.read_text())

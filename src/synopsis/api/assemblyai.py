@@ -36,8 +36,9 @@ from ..limits import (
 )
 from ..speech.models import first_available, requested_names
 from ..speech.pipeline import normalise_language
+from ..status import COMPLETED, PROCESSING
 from ..store.tables import TranscriptJob
-from ..store.transcripts import PROCESSING, TranscriptStore
+from ..store.transcripts import TranscriptStore
 from ..transcript import Transcript
 from .auth import require_key
 from .errors import ApiError
@@ -210,7 +211,7 @@ def _owned(request: Request, transcript_id: str, key_id: int | None) -> Transcri
 
 
 def _completed(row: TranscriptJob) -> Transcript:
-    if row.status != "completed" or not row.result:
+    if row.status != COMPLETED or not row.result:
         raise ApiError(400, f"Transcript is not completed (status: {row.status})")
     return Transcript.from_dict(row.result)
 
@@ -235,7 +236,7 @@ def list_transcripts(
     request: Request,
     key_id: KeyId,
     limit: Annotated[int, Query(ge=1, le=200)] = 10,
-    status: Literal["queued", "processing", "completed", "error"] | None = None,
+    status: Literal["queued", "processing", "completed", "error"] | None = None,  # ..status
     before_id: Annotated[str | None, Query(max_length=MAX_NAME_CHARS)] = None,
     after_id: Annotated[str | None, Query(max_length=MAX_NAME_CHARS)] = None,
 ) -> dict[str, Any]:

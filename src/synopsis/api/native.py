@@ -11,9 +11,9 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import __version__
-from ..jobs.summaries import COMPLETED, WAITING
 from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
 from ..llm.registry import ModelRegistry
+from ..status import COMPLETED, WAITING
 from ..store.tables import SummaryRecord, TranscriptJob
 from ..summarize.pipeline import validate_request
 from ..transcript import Transcript
@@ -95,7 +95,7 @@ def _completed_transcript(request: Request, transcript_id: str, key_id: int | No
     row = request.app.state.store.get(transcript_id, key_id)
     if row is None:
         raise ApiError(404, "Transcript not found")
-    if row.status != "completed" or not row.result:
+    if row.status != COMPLETED or not row.result:
         raise ApiError(400, f"Transcript is not completed (status: {row.status})")
     return Transcript.from_dict(row.result)
 
@@ -112,7 +112,7 @@ def get_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
         raise ApiError(404, "Summary job not found")
     return {
         "id": record.id,
-        "status": "completed",
+        "status": COMPLETED,
         "transcript_id": record.transcript_id,
         "progress": {"stage": "final", "done": 1, "total": 1},  # where every summary ends
         "result": record.result,

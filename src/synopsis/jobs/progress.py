@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import CancelledError
+from ..status import CANCELLED_MESSAGE
 
 log = logging.getLogger("synopsis.jobs")
 MIN_INTERVAL_SECONDS = 1.0
-CANCELLED_MESSAGE = "Cancelled by the caller"
 
 Writer = Callable[[dict[str, Any]], bool]
 """Stores the progress; returns True when the caller has asked the job to stop."""

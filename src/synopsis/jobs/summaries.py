@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import workflows
 from ..errors import BusyError, CancelledError, SynopsisError
+from ..status import CANCELLED, CANCELLED_MESSAGE, COMPLETED, ERROR, PROCESSING, QUEUED, WAITING
 from ..transcript import Transcript
-from .progress import CANCELLED_MESSAGE, ProgressReport
+from .progress import ProgressReport
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -27,14 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("synopsis.summaries")
 MAX_KEPT = 1000  # finished jobs kept for polling; the oldest are forgotten first
 MAX_WAITING_PER_KEY = 20  # queued or running jobs of one key; more is refused (429)
-QUEUED, PROCESSING, COMPLETED, ERROR, CANCELLED = (
-    "queued",
-    "processing",
-    "completed",
-    "error",
-    "cancelled",
-)
-WAITING = (QUEUED, PROCESSING)
 
 
 @dataclass

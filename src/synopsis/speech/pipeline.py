@@ -6,7 +6,6 @@ their progress into the CLI's `progress(stage, done, total)` calls.
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -25,15 +24,6 @@ from .whisper import RecognitionOptions, SpeechRecognizer
 
 ProgressCallback = Callable[[str, int, int], None]
 """`progress(stage, done, total)`; stages "decode", "transcribe" (audio seconds), "speakers"."""
-
-
-@dataclasses.dataclass(frozen=True)
-class TranscriptionTimings:
-    """Seconds spent per stage, for benchmarks and logs."""
-
-    decode: float
-    recognize: float
-    diarize: float
 
 
 def recognizer_for(model: str | None = None, settings: Settings | None = None) -> SpeechRecognizer:
@@ -148,9 +138,7 @@ def transcribe(
     finished = time.perf_counter()
     if timings is not None:
         timings.update(
-            dataclasses.asdict(
-                TranscriptionTimings(decoded - started, recognized - decoded, finished - recognized)
-            )
+            decode=decoded - started, recognize=recognized - decoded, diarize=finished - recognized
         )
     return Transcript(
         words=words,

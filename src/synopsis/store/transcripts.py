@@ -17,11 +17,10 @@ from typing import Any
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..jobs.progress import CANCELLED_MESSAGE
+from ..status import CANCELLED_MESSAGE, COMPLETED, ERROR, PROCESSING, QUEUED
 from .db import contains
 from .tables import TranscriptJob, Upload
 
-QUEUED, PROCESSING, COMPLETED, ERROR = "queued", "processing", "completed", "error"
 FINISHED = (COMPLETED, ERROR)
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .chunking import SPEAKER_LINE, has_speaker_turns, speaker_turns, split_sentences
-from .cues import AGREED_REPLY, STOPWORDS
+from .cues import AGREED_REPLY, ENGLISH_MONTHS, STOPWORDS, WEEKDAYS
 
 CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)?"  # Mei-Ling, O'Neil
 _NAME = rf"(?:Speaker [A-Z0-9]{{1,3}}|{CAPITAL_WORD}(?: {CAPITAL_WORD})?)"
@@ -104,12 +104,11 @@ _DAY = (
     r"|nineteenth|twentieth|twenty[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth"
     r"|ninth)|thirtieth|thirty[- ]first)"
 )
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
+_MONTH = "(?:" + "|".join(month.capitalize() for month in ENGLISH_MONTHS) + ")"
+_WEEKDAY = "(?:" + "|".join(day.capitalize() for day in WEEKDAYS) + ")"
 _WHEN = (
     r"(?:(?:the )?end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
-    r"|(?:next |this )?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    rf"|(?:next |this )?{_WEEKDAY}"
     rf"(?: morning| afternoon| evening|,? (?:the )?{_DAY}(?: of)? {_MONTH}|,? {_MONTH} {_DAY})?"
     r"|tomorrow(?: morning| afternoon)?|tonight|next week|next month|this week"
     rf"|{_MONTH}(?: (?:the )?{_DAY})?|(?:the )?{_DAY} of {_MONTH}|{_DAY} {_MONTH})"

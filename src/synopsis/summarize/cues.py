@@ -192,10 +192,16 @@ SETTLED = _words(
     r"on retient",
 )
 
+# The calendar's words, written once: grounding, commitments and figures build on these.
+ENGLISH_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 # Month names in the summary languages with cue words (a figure next to one is a date).
 MONTHS = re.compile(
-    r"\b(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars|avril|mai"
+    r"\b(?:"
+    + "|".join(ENGLISH_MONTHS)
+    + r"|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars|avril|mai"
     r"|juin|juillet|août|septembre|octobre|novembre|décembre)\b",
     re.IGNORECASE,
 )

@@ -1,6 +1,6 @@
 """A check that a summary's names, numbers and dates occur in its source.
 
-Small models misattribute owners and misquote dates (MODELS.md). This does not prove a summary
+Small models misattribute owners and misquote dates (docs/quality.md). This does not prove a summary
 right, but it lists the concrete claims a reader should not trust blindly: every number, month or
 weekday, and capitalized name in the summary that the source never mentions.
 """
@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import cues
+
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
-MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset(cues.ENGLISH_MONTHS + "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+WEEKDAYS = frozenset(cues.WEEKDAYS)
 NUMBER_WORDS = {
     "zero": 0,
     "one": 1,
