@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 LLAMA_VERSION := 0.3.36
 WHEELS := $(HOME)/.cache/synopsis/wheels
 APT_PACKAGES := build-essential cmake espeak-ng sox libsox-fmt-mp3
-# the playground's browser tests run Debian's Chromium, driven by Playwright (no browser download)
-TEST_APT_PACKAGES := chromium
+# the playground's browser tests run Debian's Chromium, driven by Playwright (no browser download);
+# the scale-out tests start their own PostgreSQL and Redis servers on loopback
+TEST_APT_PACKAGES := chromium postgresql redis-server
 
 .PHONY: help run demo test install dev system llama-wheel lint bench clean
 

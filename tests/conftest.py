@@ -29,3 +29,23 @@ def registry():
 def fast(registry):
     """The 0.5B embedded model: quick enough for behaviour tests."""
     return registry.backend("fast")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on loopback for the whole session."""
+    from .services import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real Redis server on loopback for the whole session."""
+    from .services import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.stop()

@@ -14,7 +14,7 @@ import pytest
 
 from synopsis.media import decode_audio
 
-from .helpers import LoopbackServer
+from .helpers import MEETINGS, LoopbackServer
 from .server_helpers import ServerProcess
 from .speech_helpers import SPEECH, wav_bytes
 
@@ -73,10 +73,10 @@ def wait_status(server: ServerProcess, transcript_id: str, status: str, timeout:
     raise TimeoutError(f"{transcript_id} never reached {status}")
 
 
-def row(server: ServerProcess, transcript_id: str) -> dict:
+def row(server: ServerProcess, job_id: str, table: str = "transcripts") -> dict:
     with sqlite3.connect(server.data_dir / "synopsis.db") as db:
         db.row_factory = sqlite3.Row
-        found = db.execute("SELECT * FROM transcripts WHERE id = ?", (transcript_id,)).fetchone()
+        found = db.execute(f"SELECT * FROM {table} WHERE id = ?", (job_id,)).fetchone()
         return dict(found)
 
 
@@ -162,6 +162,36 @@ def test_kill_9_mid_job_then_restart_completes_exactly_once(fresh_server):
     time.sleep(2)
     assert len(receiver.received) == 1  # completed once, announced once
     stored = row(server, transcript_id)
+    assert stored["attempts"] == 2 and stored["lease_owner"] is None
+
+
+def test_a_summary_job_survives_kill_9_and_completes_once(fresh_server):
+    server = fresh_server()
+    text = (MEETINGS / "launch_sync.txt").read_text()
+    created = httpx.post(
+        f"{server.url}/api/summaries",
+        json={"text": text, "style": "bullets"},
+        headers=server.headers(),
+    ).json()
+    deadline = time.monotonic() + 120
+    while row(server, created["id"], "summaries")["status"] != "processing":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    server.kill()
+    assert row(server, created["id"], "summaries")["status"] == "processing"
+
+    server.start()  # the dead worker's lease lapses in 3 s; the new server takes the job over
+    deadline = time.monotonic() + 600
+    while (
+        job := httpx.get(
+            f"{server.url}/api/summaries/{created['id']}", headers=server.headers()
+        ).json()
+    )["status"] in ("queued", "processing"):
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    assert job["status"] == "completed", job["error"]
+    assert "March 14" in job["result"]["summary"]
+    stored = row(server, created["id"], "summaries")
     assert stored["attempts"] == 2 and stored["lease_owner"] is None
 
 

@@ -1,12 +1,7 @@
 """The OpenAI-compatible backend against a real llama.cpp server on loopback."""
 
 import json
-import socket
-import subprocess
-import sys
-import time
 
-import httpx
 import jsonschema
 import pytest
 
@@ -16,59 +11,21 @@ from synopsis.errors import BackendError
 from synopsis.llm import GenerationOptions, ModelRegistry
 
 from .helpers import meeting
+from .server_helpers import LlamaServer
 
 ASK = [{"role": "user", "content": "Name the capital of France in one word."}]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def llama_server(fast, tmp_path_factory):
     """`python -m llama_cpp.server` serving the 0.5B model on 127.0.0.1."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    with log_path.open("wb") as log:  # a file, not a pipe: the server logs a lot to stderr
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(fast.model_path()),
-                "--model_alias",
-                "qwen-fast",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "4096",
-                "--n_threads",
-                "2",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {log_path.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail(f"llama_cpp.server did not start in time: {log_path.read_text()[-2000:]}")
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    try:
+        server = LlamaServer(fast.model_path(), log).wait_ready()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server.base_url
+    server.stop()
 
 
 def upstream_registry(base_url: str, **extra) -> ModelRegistry:

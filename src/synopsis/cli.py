@@ -379,6 +379,37 @@ def serve(
         )
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", "-c", min=1, help="Jobs at once (SYNOPSIS_WORKERS)."),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="Database and uploads (default: SYNOPSIS_DATA_DIR)."),
+    ] = None,
+) -> None:
+    """Run transcript and summary jobs queued through the broker (SYNOPSIS_BROKER_URL).
+
+    Start as many as the machines allow, each with the API's database, broker and media
+    directory; stop one with Ctrl-C or SIGTERM and its running jobs finish first.
+    """
+    from .runtime import Runtime
+
+    with user_errors():
+        settings = _settings(data_dir)
+        if not settings.broker_url:
+            raise InputError(
+                "`synopsis worker` needs a broker: set SYNOPSIS_BROKER_URL (e.g. "
+                "redis://127.0.0.1:6379/0). Without one, `synopsis serve` runs jobs itself."
+            )
+        from .jobs.broker import run_worker
+
+        stderr.print(f"Synopsis worker: {json.dumps(settings.mode)}", highlight=False)
+        run_worker(Runtime(settings), concurrency or settings.workers)
+
+
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 DataDir = Annotated[
@@ -488,11 +519,12 @@ def _speech_table() -> Table:
 
 @app.command()
 def config() -> None:
-    """Print the effective settings as JSON, with secrets masked."""
-    from .config import get_settings
-
+    """Print the active mode (database, where jobs run, media) and the effective settings as
+    JSON, with secrets masked."""
     with user_errors():
-        sys.stdout.write(json.dumps(get_settings().masked(), indent=2) + "\n")
+        settings = _settings()
+        document = {"mode": settings.mode, **settings.masked()}
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
 @app.command(name="eval")

@@ -37,8 +37,9 @@ class ModelSpec(BaseModel):
     size: int | None = None
     filename: str | None = None
     license: str | None = None
-    # openai-compatible upstream
+    # openai-compatible upstream; two or more `base_urls` make a pool (llm/pool.py)
     base_url: str | None = None
+    base_urls: list[str] = Field(default_factory=list)
     api_key: SecretStr | None = None
     upstream_model: str | None = None
     # both
@@ -94,6 +95,14 @@ class Settings(BaseSettings):
 
     # service: store, jobs, uploads, webhooks
     database_url: str | None = None  # default: SQLite in data_dir
+    # uploaded recordings; with many machines, a directory every API process and worker mounts
+    media_dir: Path | None = None  # default: data_dir/uploads
+    # a Celery broker (redis://...): the API only queues jobs and `synopsis worker` processes
+    # run them; none: the server's own threads run them
+    broker_url: str | None = None
+    # a job's task the broker has handed out but not seen acknowledged is handed out again after
+    # this long (a worker killed mid-job); a copy that finds the job still running checks back
+    broker_visibility_seconds: float = 300.0
     workers: int = 1  # in-process transcription workers; each uses speech_threads cores
     job_lease_seconds: float = 30.0  # a job whose worker stops renewing this long is resumed
     upload_max_bytes: int = 2 * 1024 * 1024 * 1024
@@ -158,13 +167,28 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'synopsis.db'}"
 
+    @property
+    def effective_media_dir(self) -> Path:
+        return self.media_dir or self.data_dir / "uploads"
+
+    @property
+    def mode(self) -> dict[str, str]:
+        """Where jobs, data and uploads live: what `synopsis config` shows first."""
+        database = self.effective_database_url.split(":", 1)[0].split("+", 1)[0]
+        return {
+            "database": database,
+            "jobs": "celery workers" if self.broker_url else f"in-process ({self.workers} threads)",
+            "media": str(self.effective_media_dir),
+        }
+
     def masked(self) -> dict[str, Any]:
         """The settings as plain data with every secret replaced by asterisks."""
-        data = self.model_dump(mode="json")
-        if self.database_url:
-            from sqlalchemy.engine import make_url
+        from sqlalchemy.engine import make_url
 
-            data["database_url"] = make_url(self.database_url).render_as_string(hide_password=True)
+        data = self.model_dump(mode="json")
+        for name in ("database_url", "broker_url"):
+            if getattr(self, name):
+                data[name] = make_url(getattr(self, name)).render_as_string(hide_password=True)
         return data
 
 

@@ -16,8 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from .config import Settings, get_settings
 from .llm.registry import ModelRegistry
 from .store.db import sessions as open_sessions
-from .store.summaries import SummaryStore
-from .store.transcripts import TranscriptStore
+from .store.outbox import WebhookOutbox
+from .store.queue import JobQueue
+from .store.summaries import SummaryStore, summary_queue
+from .store.tables import SummaryJob, TranscriptJob
+from .store.transcripts import TranscriptStore, transcript_queue
+from .store.uploads import UploadStore
 
 
 class Runtime:
@@ -34,9 +38,25 @@ class Runtime:
         return open_sessions(self.settings.effective_database_url)
 
     @cached_property
+    def uploads(self) -> UploadStore:
+        return UploadStore(self.sessions, self.settings.effective_media_dir)
+
+    @cached_property
     def transcripts(self) -> TranscriptStore:
         return TranscriptStore(self.sessions)
 
     @cached_property
     def summaries(self) -> SummaryStore:
         return SummaryStore(self.sessions)
+
+    @cached_property
+    def transcript_jobs(self) -> JobQueue[TranscriptJob]:
+        return transcript_queue(self.sessions)
+
+    @cached_property
+    def summary_jobs(self) -> JobQueue[SummaryJob]:
+        return summary_queue(self.sessions)
+
+    @cached_property
+    def outbox(self) -> WebhookOutbox:
+        return WebhookOutbox(self.sessions)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 
 from .. import __version__
 from ..gateway import Gateway
-from ..jobs.summaries import SummaryJobs
-from ..jobs.transcription import TranscriptionJob
+from ..jobs.runner import job_kinds
 from ..jobs.webhooks import WebhookDispatcher
 from ..jobs.worker import WorkerPool
 from ..runtime import Runtime
@@ -19,31 +19,26 @@ from .concurrency import ModelTurns
 from .errors import install_error_handlers
 from .guard import RequestGuard
 
+if TYPE_CHECKING:
+    from ..jobs.broker import BrokerQueue
+
 
 def create_app(runtime: Runtime, *, auth_required: bool = True) -> FastAPI:
-    """The app serving `runtime`; its workers start and stop with the server (lifespan).
+    """The app serving `runtime`; its job queue starts and stops with the server (lifespan).
 
     Tests build one in-process from a runtime of their own; `synopsis serve` builds one from
     the configured runtime.
     """
-    settings, store = runtime.settings, runtime.transcripts
-    pool = WorkerPool(
-        store,
-        TranscriptionJob(runtime),
-        size=settings.workers,
-        lease_seconds=settings.job_lease_seconds,
-        webhooks=WebhookDispatcher(store, settings),
-    )
-    summaries = SummaryJobs(runtime)
+    settings = runtime.settings
+    jobs = job_queue(runtime)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool.start()
+        jobs.start()
         try:
             yield
         finally:
-            pool.stop()
-            summaries.shutdown()
+            jobs.stop()
 
     # No Swagger or ReDoc pages: they load scripts from a CDN with no content security policy,
     # on the origin where the playground keeps its key. The schema stays at /openapi.json.
@@ -52,12 +47,9 @@ def create_app(runtime: Runtime, *, auth_required: bool = True) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.settings = settings
-    app.state.store = store
-    app.state.summary_store = runtime.summaries
-    app.state.pool = pool
+    app.state.jobs = jobs
     app.state.auth_required = auth_required
     app.state.gateway = Gateway(runtime.registry, settings)
-    app.state.summaries = summaries
     app.state.model_turns = ModelTurns()
     app.add_middleware(
         RequestGuard, settings=settings, sessions=runtime.sessions, auth_required=auth_required
@@ -75,3 +67,19 @@ def create_app(runtime: Runtime, *, auth_required: bool = True) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     return app
+
+
+def job_queue(runtime: Runtime) -> WorkerPool | BrokerQueue:
+    """Where queued jobs go: to Celery workers when a broker is configured, else to this
+    process's own worker threads (which also deliver webhooks)."""
+    settings = runtime.settings
+    if settings.broker_url:
+        from ..jobs.broker import BrokerQueue  # Celery is imported only when configured
+
+        return BrokerQueue(settings)
+    return WorkerPool(
+        job_kinds(runtime),
+        size=settings.workers,
+        lease_seconds=settings.job_lease_seconds,
+        webhooks=WebhookDispatcher(runtime.outbox, settings),
+    )

@@ -7,7 +7,6 @@ anything else, 201 included, as a failure); errors are `{"error": "..."}`.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -23,7 +22,7 @@ from pydantic import (
 )
 
 from ..captions import to_srt, to_vtt
-from ..files import private_dir, private_file
+from ..files import private_file
 from ..jobs.webhooks import webhook_request
 from ..limits import (
     MAX_KEYTERM_CHARS,
@@ -38,9 +37,9 @@ from ..speech.models import first_available, requested_names
 from ..speech.pipeline import normalise_language
 from ..status import COMPLETED, PROCESSING
 from ..store.tables import TranscriptJob
-from ..store.transcripts import TranscriptStore
 from ..transcript import Transcript
 from .auth import require_key
+from .deps import runtime_of
 from .errors import ApiError
 from .sources import own_upload_id
 
@@ -108,10 +107,6 @@ class TranscriptRequest(BaseModel):
         return terms
 
 
-def store_of(request: Request) -> TranscriptStore:
-    return request.app.state.store
-
-
 def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -123,9 +118,9 @@ def base_url(request: Request) -> str:
 async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
     """The raw body is the file, streamed to a private file (its size is bounded by the
     request guard, `SYNOPSIS_UPLOAD_MAX_BYTES`)."""
-    settings = request.app.state.settings
+    uploads = runtime_of(request).uploads
     upload_id = str(uuid.uuid4())
-    folder = private_dir(Path(settings.data_dir) / "uploads")
+    folder = uploads.folder()
     target = folder / upload_id
     partial = folder / f"{upload_id}.part"
     size = 0
@@ -139,13 +134,13 @@ async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
         partial.rename(target)
     finally:
         partial.unlink(missing_ok=True)
-    store_of(request).add_upload(upload_id, key_id, str(target), size)
+    uploads.add(upload_id, key_id, size)
     return {"upload_url": f"{base_url(request)}/v2/upload/{upload_id}"}
 
 
 @router.get("/upload/{upload_id}")
 def download_upload(upload_id: str, request: Request, key_id: KeyId) -> FileResponse:
-    path = store_of(request).upload_file(upload_id, key_id)
+    path = runtime_of(request).uploads.file(upload_id, key_id)
     if path is None:
         raise ApiError(404, "Upload not found")
     return FileResponse(path, media_type="application/octet-stream")
@@ -164,7 +159,7 @@ def _validate(body: TranscriptRequest, request: Request, key_id: int | None) -> 
         webhook_request(body.model_dump())
     elif body.webhook_auth_header_name or body.webhook_auth_header_value:
         raise ApiError(400, "webhook_auth_header_name and _value need a webhook_url")
-    return own_upload_id(body.audio_url, "audio_url", store_of(request), key_id)
+    return own_upload_id(body.audio_url, "audio_url", runtime_of(request).uploads, key_id)
 
 
 def transcript_json(row: TranscriptJob) -> dict[str, Any]:
@@ -204,7 +199,7 @@ def transcript_json(row: TranscriptJob) -> dict[str, Any]:
 
 
 def _owned(request: Request, transcript_id: str, key_id: int | None) -> TranscriptJob:
-    row = store_of(request).get(transcript_id, key_id)
+    row = runtime_of(request).transcripts.get(transcript_id, key_id)
     if row is None:
         raise ApiError(404, "Transcript not found")
     return row
@@ -219,10 +214,10 @@ def _completed(row: TranscriptJob) -> Transcript:
 @router.post("/transcript")
 def create_transcript(body: TranscriptRequest, request: Request, key_id: KeyId) -> dict[str, Any]:
     upload_id = _validate(body, request, key_id)
-    row = store_of(request).create(
+    row = runtime_of(request).transcripts.create(
         key_id, body.model_dump(exclude_none=True), body.audio_url, upload_id
     )
-    request.app.state.pool.notify()
+    request.app.state.jobs.submit(runtime_of(request).transcript_jobs.kind, row.id)
     return transcript_json(row)
 
 
@@ -240,7 +235,7 @@ def list_transcripts(
     before_id: Annotated[str | None, Query(max_length=MAX_NAME_CHARS)] = None,
     after_id: Annotated[str | None, Query(max_length=MAX_NAME_CHARS)] = None,
 ) -> dict[str, Any]:
-    rows = store_of(request).page(key_id, limit, status, before_id, after_id)
+    rows = runtime_of(request).transcripts.page(key_id, limit, status, before_id, after_id)
     base = f"{base_url(request)}/v2/transcript"
     filters = {"limit": limit, **({"status": status} if status else {})}
     current = dict(
@@ -276,14 +271,15 @@ def delete_transcript(transcript_id: str, request: Request, key_id: KeyId) -> di
     row = _owned(request, transcript_id, key_id)
     if row.status == PROCESSING:
         raise ApiError(400, "Transcript is being processed; delete it once it has finished")
-    store = store_of(request)
-    deleted = store.delete(transcript_id, key_id)
+    runtime = runtime_of(request)
+    deleted = runtime.transcripts.delete(transcript_id, key_id)
     if deleted is None:
         raise ApiError(404, "Transcript not found")
+    # its summaries go with it: finished ones deleted, waiting ones cancelled
+    for waiting in runtime.summaries.delete_of_transcript(transcript_id, key_id):
+        runtime.summary_jobs.cancel(waiting, key_id)
     if row.upload_id:  # the recording goes with its last transcript
-        store.release_upload(row.upload_id, key_id)
-    request.app.state.summaries.cancel_of_transcript(transcript_id, key_id)
-    request.app.state.summary_store.delete_of_transcript(transcript_id, key_id)
+        runtime.uploads.release(row.upload_id, key_id)
     return transcript_json(deleted)
 
 

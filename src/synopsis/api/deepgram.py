@@ -184,9 +184,7 @@ async def listen(request: Request) -> dict[str, Any]:
             url = (await _json_body(request)).get("url")
             if not isinstance(url, str) or not url:
                 raise ApiError(400, 'The JSON body needs a "url"', "Bad Request")
-            source: Path | str = media_source(
-                url, "url", request.app.state.store, request.state.key_id
-            )
+            source: Path | str = media_source(url, "url", runtime.uploads, request.state.key_id)
             name = url
         else:  # the raw body is the recording (its size is bounded by the request guard)
             source = Path(tmp) / "audio"

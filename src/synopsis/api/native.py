@@ -11,23 +11,18 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import __version__
+from ..jobs.summaries import MAX_WAITING_PER_KEY
 from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
-from ..llm.registry import ModelRegistry
 from ..status import COMPLETED, WAITING
-from ..store.tables import SummaryRecord, TranscriptJob
+from ..store.tables import SummaryJob, TranscriptJob
 from ..summarize.pipeline import validate_request
 from ..transcript import Transcript
-from ..workflows import SummaryOptions
-from .assemblyai import transcript_json
 from .auth import require_key
+from .deps import runtime_of
 from .errors import ApiError
 from .sources import own_upload_id, upload_id_of
 
 router = APIRouter(prefix="/api")
-
-
-def registry_of(request: Request) -> ModelRegistry:
-    return request.app.state.runtime.registry
 
 
 KeyId = Annotated[int | None, Depends(require_key)]
@@ -61,96 +56,107 @@ def create_summary(body: SummaryRequest, request: Request, key_id: KeyId) -> dic
     if sum(value is not None for value in inputs) != 1:
         raise ApiError(400, "give exactly one of text, transcript_id or upload_url")
     validate_request(body.style, body.prompt, body.schema_, body.language)
+    runtime = runtime_of(request)
     if body.model is not None:
-        registry_of(request).resolve(body.model)  # an unknown model: 400 now, not a failed job
-    state = request.app.state
-    transcript = media_path = None
+        runtime.registry.resolve(body.model)  # an unknown model: 400 now, not a failed job
+    upload_id = None
     if body.transcript_id is not None:
-        transcript = _completed_transcript(request, body.transcript_id, key_id)
+        _completed_transcript(request, body.transcript_id, key_id)  # 404 / 400 now
     elif body.upload_url is not None:
         if upload_id_of(body.upload_url) is None:
             raise ApiError(400, "upload_url must be an upload_url returned by POST /v2/upload")
-        upload_id = own_upload_id(body.upload_url, "upload_url", state.store, key_id)
-        media_path = state.store.upload_file(upload_id, key_id) if upload_id else None
-        if media_path is None:
-            raise ApiError(400, "upload_url refers to an upload that does not exist")
-    job = state.summaries.submit(
+        upload_id = own_upload_id(body.upload_url, "upload_url", runtime.uploads, key_id)
+    if runtime.summary_jobs.waiting(key_id) >= MAX_WAITING_PER_KEY:
+        raise ApiError(
+            429,
+            f"{MAX_WAITING_PER_KEY} summary jobs of this key are already waiting or running; "
+            "poll them and submit more once they finish",
+        )
+    options = {
+        "style": body.style,
+        "prompt": body.prompt,
+        "schema": body.schema_,
+        "model": body.model,
+        "language": body.language,
+    }
+    row = runtime.summaries.create(
         key_id,
-        text=body.text,
-        transcript=transcript,
+        options,
+        source=body.text,
         transcript_id=body.transcript_id,
-        media_path=media_path,
-        options=SummaryOptions(
-            style=body.style,
-            prompt=body.prompt,
-            schema=body.schema_,
-            model=body.model,
-            language=body.language,
-        ),
+        upload_id=upload_id,
     )
-    return job.to_dict()
+    request.app.state.jobs.submit(runtime.summary_jobs.kind, row.id)
+    return summary_json(row)
+
+
+def summary_json(row: SummaryJob) -> dict[str, Any]:
+    """A summary job as the API shows it; `source` is the pasted text (or an upload's
+    transcript) once the job has completed."""
+    completed = row.status == COMPLETED
+    return {
+        "id": row.id,
+        "status": row.status,
+        "transcript_id": row.transcript_id,
+        "progress": (
+            {"stage": "final", "done": 1, "total": 1}  # where every summary ends
+            if completed
+            else row.progress or {"stage": None, "done": 0, "total": 0}
+        ),
+        "result": row.result,
+        "error": row.error,
+        "source": row.source if completed else None,
+    }
 
 
 def _completed_transcript(request: Request, transcript_id: str, key_id: int | None) -> Transcript:
-    row = request.app.state.store.get(transcript_id, key_id)
-    if row is None:
+    row = runtime_of(request).transcripts.get(transcript_id, key_id)
+    if row is None or row.deleted:
         raise ApiError(404, "Transcript not found")
     if row.status != COMPLETED or not row.result:
         raise ApiError(400, f"Transcript is not completed (status: {row.status})")
     return Transcript.from_dict(row.result)
 
 
+def _owned_summary(request: Request, job_id: str, key_id: int | None) -> SummaryJob:
+    row = runtime_of(request).summaries.get(job_id, key_id)
+    if row is None:
+        raise ApiError(404, "Summary job not found")
+    return row
+
+
 @router.get("/summaries/{job_id}")
 def get_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
-    """A job that has not completed from memory; a completed one from the store, with its
-    pasted source."""
-    job = request.app.state.summaries.get(job_id, key_id)
-    if job is not None and job.status != COMPLETED:
-        return job.to_dict()
-    record = request.app.state.summary_store.get(job_id, key_id)
-    if record is None:
-        raise ApiError(404, "Summary job not found")
-    return {
-        "id": record.id,
-        "status": COMPLETED,
-        "transcript_id": record.transcript_id,
-        "progress": {"stage": "final", "done": 1, "total": 1},  # where every summary ends
-        "result": record.result,
-        "error": None,
-        "source": record.source,
-    }
+    return summary_json(_owned_summary(request, job_id, key_id))
 
 
 @router.post("/summaries/{job_id}/cancel")
 def cancel_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
-    """Stop a queued or running summary job; a finished one is returned unchanged."""
-    job = request.app.state.summaries.cancel(job_id, key_id)
-    if job is None:
-        return get_summary(job_id, request, key_id)  # finished and stored, or a 404
-    return job.to_dict()
+    """Stop a queued or running summary job (a running one at its next step; it keeps
+    nothing); a finished one is returned unchanged."""
+    row = runtime_of(request).summary_jobs.cancel(job_id, key_id)
+    if row is None:
+        raise ApiError(404, "Summary job not found")
+    return summary_json(row)
 
 
 @router.delete("/summaries/{job_id}")
 def delete_summary(job_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
     """Forget a finished summary (a running one must be cancelled first)."""
-    state = request.app.state
-    job = state.summaries.get(job_id, key_id)
-    if job is not None and job.status in WAITING:
+    row = _owned_summary(request, job_id, key_id)
+    if row.status in WAITING:
         raise ApiError(400, "Summary job is running; cancel it or delete it once it has finished")
-    stored = state.summary_store.delete(job_id, key_id)
-    if job is None and not stored:
-        raise ApiError(404, "Summary job not found")
-    state.summaries.forget(job_id, key_id)
+    runtime_of(request).summaries.delete(job_id, key_id)
     return {"id": job_id, "deleted": True}
 
 
 @router.post("/transcripts/{transcript_id}/cancel")
 def cancel_transcript(transcript_id: str, request: Request, key_id: KeyId) -> dict[str, Any]:
     """Stop a transcript job: a queued one ends now, a processing one at its next step."""
-    row = request.app.state.store.cancel(transcript_id, key_id)
+    row = runtime_of(request).transcript_jobs.cancel(transcript_id, key_id)
     if row is None:
         raise ApiError(404, "Transcript not found")
-    return transcript_json(row)
+    return {"id": row.id, "status": row.status, "error": row.error}
 
 
 PREVIEW_CHARS = 200
@@ -164,10 +170,10 @@ def history(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """This key's transcripts and summaries, newest first; `q` keeps those whose text has it."""
-    state = request.app.state
+    runtime = runtime_of(request)
     query = q.strip()
-    transcripts = state.store.search(key_id, query, limit)
-    summaries = state.summary_store.search(key_id, query, limit)
+    transcripts = runtime.transcripts.search(key_id, query, limit)
+    summaries = runtime.summaries.search(key_id, query, limit)
     return {
         "transcripts": [_transcript_entry(row) for row in transcripts],
         "summaries": [_summary_entry(record) for record in summaries],
@@ -187,14 +193,14 @@ def _transcript_entry(row: TranscriptJob) -> dict[str, Any]:
     }
 
 
-def _summary_entry(record: SummaryRecord) -> dict[str, Any]:
+def _summary_entry(row: SummaryJob) -> dict[str, Any]:
     return {
-        "id": record.id,
-        "transcript_id": record.transcript_id,
-        "style": record.style,
-        "created": record.created.isoformat(),
-        "preview": record.text[:PREVIEW_CHARS],
-        "source_preview": (record.source or "")[:PREVIEW_CHARS],
+        "id": row.id,
+        "transcript_id": row.transcript_id,
+        "style": row.style,
+        "created": row.created.isoformat(),
+        "preview": (row.result or {}).get("summary", "")[:PREVIEW_CHARS],
+        "source_preview": (row.source or "")[:PREVIEW_CHARS],
     }
 
 
@@ -232,13 +238,13 @@ async def create_evaluation(
             reference=body.reference,
             facts=body.facts,
             judge_model=body.judge_model,
-            registry=registry_of(request),
+            registry=runtime_of(request).registry,
         )
         return {**evaluation.to_dict(), "lines": evaluation.line_problems(summary)}
 
     if body.judge_model is None:
         return await to_thread.run_sync(run)
-    backend = registry_of(request).backend(body.judge_model)
+    backend = runtime_of(request).registry.backend(body.judge_model)
     return await request.app.state.model_turns.run_model(backend, run)
 
 
@@ -249,14 +255,14 @@ def _evaluation_input(
     if sum(v is not None for v in (body.source, body.transcript_id, body.summary_id)) != 1:
         raise ApiError(400, "give exactly one of source, transcript_id or summary_id")
     if body.summary_id is not None:
-        record = request.app.state.summary_store.get(body.summary_id, key_id)
-        if record is None:
+        record = runtime_of(request).summaries.get(body.summary_id, key_id)
+        if record is None or record.status != COMPLETED or not record.result:
             raise ApiError(404, "Summary not found")
         if record.transcript_id is not None:
             source: str | Transcript = _completed_transcript(request, record.transcript_id, key_id)
         else:
             source = record.source or ""
-        return source, body.summary or record.text
+        return source, body.summary or record.result["summary"]
     if body.summary is None:
         raise ApiError(400, "summary: Field required")
     if body.transcript_id is not None:
@@ -270,11 +276,11 @@ def transcript_media(transcript_id: str, request: Request, key_id: KeyId) -> Fil
 
     A transcript made from a remote `audio_url` has none: the server never keeps fetched media.
     """
-    store = request.app.state.store
-    row = store.get(transcript_id, key_id)
+    runtime = runtime_of(request)
+    row = runtime.transcripts.get(transcript_id, key_id)
     if row is None or row.deleted:
         raise ApiError(404, "Transcript not found")
-    path = store.upload_file(row.upload_id, key_id) if row.upload_id else None
+    path = runtime.uploads.file(row.upload_id, key_id) if row.upload_id else None
     if path is None:
         raise ApiError(404, "This transcript's recording is not stored here (it came from a URL)")
     return FileResponse(path, media_type="application/octet-stream")

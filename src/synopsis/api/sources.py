@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..fetch import parse_url
-from ..store.transcripts import TranscriptStore
+from ..store.uploads import UploadStore
 from .errors import ApiError
 
 _UPLOAD_PATH = re.compile(r"/v2/upload/([0-9a-f-]{36})$")
@@ -24,7 +24,7 @@ def upload_id_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def own_upload_id(url: str, field: str, store: TranscriptStore, key_id: int | None) -> str | None:
+def own_upload_id(url: str, field: str, uploads: UploadStore, key_id: int | None) -> str | None:
     """Validate a client's media URL; the upload id when it names one of the caller's uploads.
 
     An upload URL that is not the caller's (or no longer exists) is refused, exactly like one
@@ -32,17 +32,17 @@ def own_upload_id(url: str, field: str, store: TranscriptStore, key_id: int | No
     """
     parse_url(url, field)
     upload_id = upload_id_of(url)
-    if upload_id is not None and store.upload_file(upload_id, key_id) is None:
+    if upload_id is not None and uploads.file(upload_id, key_id) is None:
         raise ApiError(400, f"{field} refers to an upload that does not exist")
     return upload_id
 
 
-def media_source(url: str, field: str, store: TranscriptStore, key_id: int | None) -> Path | str:
+def media_source(url: str, field: str, uploads: UploadStore, key_id: int | None) -> Path | str:
     """The caller's own upload as a local file, or the validated remote URL."""
-    upload_id = own_upload_id(url, field, store, key_id)
+    upload_id = own_upload_id(url, field, uploads, key_id)
     if upload_id is None:
         return url
-    path = store.upload_file(upload_id, key_id)
+    path = uploads.file(upload_id, key_id)
     if path is None:
         raise ApiError(400, f"{field} refers to an upload that does not exist")
     return path

@@ -51,7 +51,6 @@ class TranscriptionJob:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self.store = runtime.transcripts
         self.settings = runtime.settings
 
     def __call__(self, job: TranscriptJob) -> dict[str, Any]:
@@ -62,7 +61,8 @@ class TranscriptionJob:
         speakers_expected = request.get("speakers_expected")
         bounds = request.get("speaker_options") or {}
         owner = job.lease_owner or ""
-        progress = ProgressReport(lambda state: self.store.report_progress(job.id, owner, state))
+        queue = self.runtime.transcript_jobs
+        progress = ProgressReport(lambda state: queue.report_progress(job.id, owner, state))
         options = TranscriptionOptions(
             speaker_labels=bool(request.get("speaker_labels")) or speakers_expected is not None,
             speakers_expected=speakers_expected,
@@ -89,7 +89,7 @@ class TranscriptionJob:
         if job.upload_id is None:
             parse_url(job.audio_url, "audio_url")  # rows stored by older versions, too
             return job.audio_url
-        path = self.store.upload_file(job.upload_id, job.key_id)
+        path = self.runtime.uploads.file(job.upload_id, job.key_id)
         if path is None:
             raise InputError("the uploaded file is no longer available")
         return path

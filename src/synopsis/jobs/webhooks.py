@@ -21,7 +21,7 @@ from ..config import Settings
 from ..errors import FetchError, InputError
 from ..fetch import FetchPolicy, open_url, parse_url
 from ..limits import MAX_HEADER_NAME_CHARS, MAX_HEADER_VALUE_CHARS
-from ..store.transcripts import TranscriptStore
+from ..store.outbox import WebhookOutbox
 
 log = logging.getLogger("synopsis.webhooks")
 MAX_BACKOFF_SECONDS = 300.0
@@ -71,8 +71,8 @@ class WebhookDispatcher:
     and `webhook_concurrency_per_key` per key, so receivers that never answer delay only the
     key that named them."""
 
-    def __init__(self, store: TranscriptStore, settings: Settings) -> None:
-        self.store = store
+    def __init__(self, outbox: WebhookOutbox, settings: Settings) -> None:
+        self.outbox = outbox
         self.attempts = settings.webhook_attempts
         self.backoff = settings.webhook_backoff_seconds
         self.policy = FetchPolicy.for_webhooks(settings)
@@ -107,7 +107,7 @@ class WebhookDispatcher:
             job = None
             if not busy:
                 try:
-                    job = self.store.claim_webhook(self.policy.deadline + 30, skip_keys=full)
+                    job = self.outbox.claim(self.policy.deadline + 30, skip_keys=full)
                 except Exception:
                     log.exception("claiming a webhook failed")
             if job is None:
@@ -157,7 +157,7 @@ class WebhookDispatcher:
             code = exc.status_code
             log.warning("webhook for %s, attempt %d: %s", transcript_id, attempt, exc)
         if code is not None and 200 <= code < 300:
-            self.store.record_webhook(transcript_id, code, "delivered", None)
+            self.outbox.record(transcript_id, code, "delivered", None)
         else:
             self._record(transcript_id, code, attempt, retry=not (code and 400 <= code < 500))
 
@@ -165,6 +165,6 @@ class WebhookDispatcher:
         """A failed attempt: retried with backoff while attempts remain, else failed."""
         if retry and attempt < self.attempts:
             delay = min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
-            self.store.record_webhook(transcript_id, code, "pending", time.time() + delay)
+            self.outbox.record(transcript_id, code, "pending", time.time() + delay)
         else:
-            self.store.record_webhook(transcript_id, code, "failed", None)
+            self.outbox.record(transcript_id, code, "failed", None)

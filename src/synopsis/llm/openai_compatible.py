@@ -66,6 +66,13 @@ class OpenAICompatibleBackend:
         # take {"type": "json_object", "schema": ...}, remembered after the first refusal.
         self._schema_dialect = "json_schema"
 
+    def healthy(self, timeout: float) -> bool:
+        """Whether the server answers `GET /models` (a pool's probe of a member it marked down)."""
+        try:
+            return self._client.get("/models", timeout=timeout).status_code < 500
+        except httpx.HTTPError:
+            return False
+
     def count_tokens(self, text: str) -> int:
         return math.ceil(len(text) / CHARS_PER_TOKEN)
 

@@ -59,6 +59,10 @@ class ModelRegistry:
             from .embedded import EmbeddedBackend
 
             return EmbeddedBackend(spec, self.settings)
+        if spec.base_urls:
+            from .pool import UpstreamPool
+
+            return UpstreamPool(spec, self.settings)
         from .openai_compatible import OpenAICompatibleBackend
 
         return OpenAICompatibleBackend(spec, self.settings)
@@ -71,7 +75,7 @@ class ModelRegistry:
         """Where a model runs, for `synopsis models`."""
         if spec.backend == "embedded":
             return "in-process (llama.cpp)"
-        return spec.base_url or "?"
+        return ", ".join([*([spec.base_url] if spec.base_url else []), *spec.base_urls]) or "?"
 
 
 _default: ModelRegistry | None = None

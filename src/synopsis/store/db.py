@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..files import FILE_MODE, private_dir
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Per process, for PostgreSQL: the API's request threads and the workers share one pool.
+# 10 + 20 overflow stays well under PostgreSQL's default 100 connections for three processes.
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
 
 
 def contains(text: str) -> str:
@@ -68,8 +72,14 @@ def open_engine(url: str) -> Engine:
             json_serializer=_json_text,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+    else:  # a server database: pooled, each connection checked before use after a restart
+        engine = create_engine(
+            url,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_pre_ping=True,
+            json_serializer=_json_text,
+        )
     migrate(engine)
     return engine
 

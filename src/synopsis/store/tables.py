@@ -1,8 +1,9 @@
 """The tables: API keys, uploads, transcript jobs, summaries (SQLAlchemy 2, SQLite or PostgreSQL).
 
-A transcript row is also its job: `status` moves queued → processing → completed | error, and a
-worker holds a processing row through a lease (`lease_owner`, `lease_until`) that it renews while
-it works. Results are stored as JSON text: one read serves a GET.
+A transcript or summary row is also its job: `status` moves queued → processing → completed |
+error (see `synopsis.status`), and a worker holds a processing row through a lease
+(`lease_owner`, `lease_until`) that it renews while it works. Results are stored as JSON text:
+one read serves a GET.
 """
 
 from __future__ import annotations
@@ -49,15 +50,14 @@ class Upload(Base):
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class TranscriptJob(Base):
-    __tablename__ = "transcripts"
+class JobColumns:
+    """What every job row has: who owns it, where it stands, the lease of the worker holding it,
+    what it is doing, and how it ended. `store.queue.JobQueue` works on any table made with it."""
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(36), unique=True)
     key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(16))
-    audio_url: Mapped[str] = mapped_column(Text)
-    upload_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     request: Mapped[dict] = mapped_column(JSON)  # the create body as validated
     result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -66,15 +66,22 @@ class TranscriptJob(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
     lease_until: Mapped[float | None] = mapped_column(Float, nullable=True)  # epoch seconds
+    # what the worker is doing, for polling pages: {"stage", "done", "total"}
+    progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TranscriptJob(JobColumns, Base):
+    __tablename__ = "transcripts"
+
+    audio_url: Mapped[str] = mapped_column(Text)
+    upload_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     # webhook delivery: pending → delivered | failed; retried by the dispatcher
     webhook_state: Mapped[str | None] = mapped_column(String(16), nullable=True)
     webhook_attempts: Mapped[int] = mapped_column(Integer, default=0)
     webhook_next_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     webhook_status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # what the worker is doing, for polling pages: {"stage", "done", "total"}
-    progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
         Index("ix_transcripts_status_lease", "status", "lease_until"),
@@ -83,22 +90,19 @@ class TranscriptJob(Base):
     )
 
 
-class SummaryRecord(Base):
-    """A finished summary, kept for the key's history (the job itself is polled from memory).
-
-    `source` is the text that was summarized when it was pasted (a transcript's summary points at
-    its transcript instead), so the summary can be checked again later."""
+class SummaryJob(JobColumns, Base):
+    """A summary and its job: of a pasted text (kept in `source`, so it can be checked again),
+    of a completed transcript, or of an upload (transcribed first). `request` holds the summary
+    options (style, prompt, schema, model, language)."""
 
     __tablename__ = "summaries"
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    id: Mapped[str] = mapped_column(String(36), unique=True)
-    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), nullable=True)
     transcript_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    upload_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     source: Mapped[str | None] = mapped_column(Text, nullable=True)
-    text: Mapped[str] = mapped_column(Text)  # the summary, searchable
     style: Mapped[str] = mapped_column(String(32))
-    result: Mapped[dict] = mapped_column(JSON)
-    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_summaries_key_seq", "key_id", "seq"),)
+    __table_args__ = (
+        Index("ix_summaries_status_lease", "status", "lease_until"),
+        Index("ix_summaries_key_seq", "key_id", "seq"),
+    )
