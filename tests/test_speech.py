@@ -76,7 +76,7 @@ def test_batched_decoding_gives_the_same_words():
 
 
 def test_english_only_model_and_unknown_names():
-    tiny = transcribe(SPEECH / "monologue_us.wav", model="nano")
+    tiny = transcribe(SPEECH / "monologue_us.wav", model="fast")
     assert tiny.speech_model == "whisper-tiny.en" and tiny.language_code == "en"
     assert wer(reference("monologue_us"), tiny.text) <= 0.25
     with pytest.raises(InputError, match="English only"):
@@ -100,7 +100,7 @@ def test_speakers_expected_must_be_positive():
 def test_a_local_ctranslate2_directory_replaces_the_packaged_models(tmp_path):
     from synopsis.config import Settings
 
-    packaged = recognizer_for(model="nano").directory  # any CTranslate2 Whisper directory
+    packaged = recognizer_for(model="fast").directory  # any CTranslate2 Whisper directory
     settings = Settings(speech_model_path=packaged, cache_dir=tmp_path)
     recognizer = recognizer_for(settings=settings)
     assert recognizer.name == "local" and recognizer.directory == packaged

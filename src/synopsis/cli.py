@@ -500,6 +500,7 @@ def models() -> None:
 
 
 def _speech_table() -> Table:
+    from .api.assemblyai.mapping import SPEECH_MODEL_NAMES
     from .config import get_settings
     from .speech.models import is_installed, speech_models
 
@@ -508,12 +509,14 @@ def _speech_table() -> Table:
     table.add_column("name", no_wrap=True)
     table.add_column("installed", no_wrap=True)
     table.add_column("aliases")
+    table.add_column("transcript API names")
     table.add_column("description")
     default = "local" if settings.speech_model_path else settings.speech_model
     for spec in speech_models(settings.speech_model_path):
         name = spec.name + (" (default)" if spec.name == default else "")
         installed = "yes" if is_installed(spec) else "no"
-        table.add_row(name, installed, ", ".join(spec.aliases), spec.description)
+        hosted = ", ".join(k for k, v in SPEECH_MODEL_NAMES.items() if v == spec.name)
+        table.add_row(name, installed, ", ".join(spec.aliases), hosted, spec.description)
     return table
 
 

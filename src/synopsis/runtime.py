@@ -14,6 +14,7 @@ from functools import cached_property
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings, get_settings
+from .jobs.runner import JobKind
 from .llm.registry import ModelRegistry
 from .store.db import sessions as open_sessions
 from .store.outbox import WebhookOutbox
@@ -60,3 +61,15 @@ class Runtime:
     @cached_property
     def outbox(self) -> WebhookOutbox:
         return WebhookOutbox(self.sessions)
+
+    def job_kinds(self) -> list[JobKind]:
+        """Every kind of job a worker runs, transcripts first. A transcript row holds the
+        transcript API's create body, so that surface says what it means (its `plan`)."""
+        from .api.assemblyai.mapping import transcript_plan
+        from .jobs.summaries import SummaryRunner
+        from .jobs.transcription import TranscriptionJob
+
+        return [
+            JobKind(self.transcript_jobs, TranscriptionJob(self, transcript_plan)),
+            JobKind(self.summary_jobs, SummaryRunner(self)),
+        ]

@@ -9,6 +9,7 @@ carries the moments its lines come from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,16 @@ class SummaryOptions:
     def transcription(self) -> TranscriptionOptions:
         """What a recording needs for this summary: speakers for who said what."""
         return TranscriptionOptions(speaker_labels=self.style == "conversational")
+
+
+@dataclass(frozen=True)
+class TranscriptPlan:
+    """What a transcript job does: transcribe with `options`, then add what
+    `extras(runtime, transcript, progress)` returns to the result (fields one API surface adds,
+    such as the transcript API's deprecated summary and chapters)."""
+
+    options: TranscriptionOptions
+    extras: Callable[[Runtime, Transcript, Progress], dict[str, Any]] | None = None
 
 
 def transcribe(

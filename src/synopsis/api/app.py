@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from .. import __version__
-from ..gateway import Gateway
-from ..jobs.runner import job_kinds
 from ..jobs.webhooks import WebhookDispatcher
 from ..jobs.worker import WorkerPool
 from ..runtime import Runtime
 from . import assemblyai, deepgram, native, openai, playground
 from .concurrency import ModelTurns
-from .errors import install_error_handlers
+from .errors import ErrorShapes, install_error_handlers
 from .guard import RequestGuard
+from .openai.gateway import Gateway
 
 if TYPE_CHECKING:
     from ..jobs.broker import BrokerQueue
@@ -51,14 +50,18 @@ def create_app(runtime: Runtime, *, auth_required: bool = True) -> FastAPI:
     app.state.auth_required = auth_required
     app.state.gateway = Gateway(runtime.registry, settings)
     app.state.model_turns = ModelTurns()
+    surfaces = (assemblyai, openai, deepgram, native)
+    shapes = ErrorShapes([surface.SURFACE for surface in surfaces])
     app.add_middleware(
-        RequestGuard, settings=settings, sessions=runtime.sessions, auth_required=auth_required
+        RequestGuard,
+        settings=settings,
+        sessions=runtime.sessions,
+        auth_required=auth_required,
+        errors=shapes,
     )
-    install_error_handlers(app)
-    app.include_router(assemblyai.router)
-    app.include_router(openai.router)
-    app.include_router(deepgram.router)
-    app.include_router(native.router)
+    install_error_handlers(app, shapes)
+    for surface in surfaces:
+        app.include_router(surface.router)
     app.include_router(playground.router)
     app.mount("/static", playground.static_files(), name="static")
 
@@ -78,7 +81,7 @@ def job_queue(runtime: Runtime) -> WorkerPool | BrokerQueue:
 
         return BrokerQueue(settings)
     return WorkerPool(
-        job_kinds(runtime),
+        runtime.job_kinds(),
         size=settings.workers,
         lease_seconds=settings.job_lease_seconds,
         webhooks=WebhookDispatcher(runtime.outbox, settings),

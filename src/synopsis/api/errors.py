@@ -1,14 +1,12 @@
-"""Errors in each surface's own shape, decided in one place by the request path.
-
-- transcript API (`/v2`) and native API (`/api`): `{"error": "message"}`
-- OpenAI gateway (`/v1/chat`, `/v1/models`): `{"error": {"message", "type", "param", "code"}}`
-- Deepgram (`/v1/read`, `/v1/listen`): `{"err_code", "err_msg", "request_id"}`
-"""
+"""Errors: our exceptions mapped to HTTP statuses, and each response in the shape of the surface
+that was called (each surface package declares its `Surface`: prefixes and error body)."""
 
 from __future__ import annotations
 
 import logging
-import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,41 +53,41 @@ def code_for(exc: SynopsisError) -> str | None:
     return None
 
 
-_OPENAI_TYPES = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    404: "not_found_error",
-    413: "invalid_request_error",
-    429: "rate_limit_error",
-}
-_DEEPGRAM_CODES = {
-    400: "Bad Request",
-    401: "INVALID_AUTH",
-    404: "NOT_FOUND",
-    413: "PAYLOAD_TOO_LARGE",
-    429: "TOO_MANY_REQUESTS",
-}
+ErrorBody = Callable[[int, str, str | None], dict[str, Any]]
+"""A surface's error body for (HTTP status, message, machine code)."""
 
 
-def error_response(path: str, status: int, message: str, code: str | None = None) -> JSONResponse:
-    if path.startswith(("/v1/chat", "/v1/models")):
-        body: dict = {
-            "error": {
-                "message": message,
-                "type": _OPENAI_TYPES.get(status, "server_error"),
-                "param": None,
-                "code": code,
-            }
-        }
-    elif path.startswith(("/v1/read", "/v1/listen")):
-        body = {
-            "err_code": code or _DEEPGRAM_CODES.get(status, "INTERNAL_SERVER_ERROR"),
-            "err_msg": message,
-            "request_id": str(uuid.uuid4()),
-        }
-    else:
-        body = {"error": message}
-    return JSONResponse(body, status_code=status)
+def plain_error(status: int, message: str, code: str | None = None) -> dict[str, Any]:
+    """`{"error": "message"}`: the transcript API's shape, and ours."""
+    return {"error": message}
+
+
+@dataclass(frozen=True)
+class Surface:
+    """An API surface as the error handlers see it: the paths it serves and its error shape.
+    Each surface's package declares its own; the app hands the list to `ErrorShapes`."""
+
+    prefixes: tuple[str, ...]
+    error_body: ErrorBody = plain_error
+
+
+class ErrorShapes:
+    """Errors in the caller's API style, also for requests no route matched (a 404, or a 401 or
+    413 from the guard before routing), hence by path prefix."""
+
+    def __init__(self, surfaces: list[Surface]) -> None:
+        self.surfaces = surfaces
+
+    def body(self, path: str, status: int, message: str, code: str | None = None) -> dict:
+        for surface in self.surfaces:
+            if path.startswith(surface.prefixes):
+                return surface.error_body(status, message, code)
+        return plain_error(status, message, code)
+
+    def response(
+        self, path: str, status: int, message: str, code: str | None = None
+    ) -> JSONResponse:
+        return JSONResponse(self.body(path, status, message, code), status_code=status)
 
 
 def describe_validation(exc: RequestValidationError) -> str:
@@ -107,7 +105,9 @@ def describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(problems)
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, shapes: ErrorShapes) -> None:
+    error_response = shapes.response
+
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return error_response(request.url.path, exc.status, exc.message, exc.code)

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..config import Settings
 from ..store.keys import lookup
 from .auth import presented_key
-from .errors import error_response
+from .errors import ErrorShapes
 
 PROTECTED = ("/v1/", "/v2/", "/api/")
 MEDIA_BODIES = ("/v2/upload", "/v1/listen")
@@ -32,8 +32,16 @@ class BodyTooLarge(HTTPException):
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, settings: Settings, sessions: Any, auth_required: bool):
+    def __init__(
+        self,
+        app: ASGIApp,
+        settings: Settings,
+        sessions: Any,
+        auth_required: bool,
+        errors: ErrorShapes,
+    ) -> None:
         self.app = app
+        self.errors = errors
         self.settings = settings
         self.sessions = sessions
         self.auth_required = auth_required
@@ -54,7 +62,7 @@ class RequestGuard:
         if self.auth_required:
             secret = presented_key(headers.get("authorization", ""))
             if secret is None:
-                await error_response(path, 401, "Authentication error, API token missing")(
+                await self.errors.response(path, 401, "Authentication error, API token missing")(
                     scope, receive, send
                 )
                 return
@@ -63,7 +71,7 @@ class RequestGuard:
             key_id, revoked = lookup(self.sessions, secret)
             if key_id is None or revoked:
                 problem = "revoked" if revoked else "invalid"
-                await error_response(path, 401, f"Authentication error, API token {problem}")(
+                await self.errors.response(path, 401, f"Authentication error, API token {problem}")(
                     scope, receive, send
                 )
                 return
@@ -72,7 +80,7 @@ class RequestGuard:
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             message = f"the request body of {int(declared)} bytes is over the limit of {limit}"
-            await error_response(path, 413, message)(scope, receive, send)
+            await self.errors.response(path, 413, message)(scope, receive, send)
             return
         received = 0
 

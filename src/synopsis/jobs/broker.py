@@ -22,7 +22,7 @@ from celery import Celery
 
 from ..config import Settings
 from ..status import PROCESSING
-from .runner import JobRunner, job_kinds, worker_identity
+from .runner import JobRunner, worker_identity
 from .webhooks import WebhookDispatcher
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def run_worker(runtime: Runtime, concurrency: int, loglevel: str = "INFO") -> No
     """
     settings = runtime.settings
     app = celery_app(settings)
-    kinds = {kind.name: kind for kind in job_kinds(runtime)}
+    kinds = {kind.name: kind for kind in runtime.job_kinds()}
     webhooks = WebhookDispatcher(runtime.outbox, settings)
     lease = settings.job_lease_seconds
     runner = JobRunner(worker_identity(), lease, webhooks.notify)

@@ -11,13 +11,10 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import SynopsisError
 from ..store.queue import JobQueue
-
-if TYPE_CHECKING:
-    from ..runtime import Runtime
 
 log = logging.getLogger("synopsis.jobs")
 
@@ -32,17 +29,6 @@ class JobKind:
     @property
     def name(self) -> str:
         return self.queue.kind
-
-
-def job_kinds(runtime: Runtime) -> list[JobKind]:
-    """Every kind of job a worker runs: transcripts, then summaries."""
-    from .summaries import SummaryRunner
-    from .transcription import TranscriptionJob
-
-    return [
-        JobKind(runtime.transcript_jobs, TranscriptionJob(runtime)),
-        JobKind(runtime.summary_jobs, SummaryRunner(runtime)),
-    ]
 
 
 def worker_identity() -> str:

@@ -41,7 +41,7 @@ BUILTIN: tuple[SpeechModelSpec, ...] = (
     SpeechModelSpec(
         name="whisper-base",
         description="Whisper base, multilingual, int8: ~11x real time on 2 cores",
-        aliases=("default", "best", "universal", "universal-2", "universal-3-pro", "slam-1"),
+        aliases=("default", "best"),
         license="MIT (OpenAI Whisper)",
         files=(
             SpeechFile(
@@ -69,7 +69,7 @@ BUILTIN: tuple[SpeechModelSpec, ...] = (
     SpeechModelSpec(
         name="whisper-tiny.en",
         description="Whisper tiny, English only: fastest, noticeably less accurate",
-        aliases=("nano", "fast"),
+        aliases=("fast", "tiny"),
         english_only=True,
         license="MIT (OpenAI Whisper)",
         files=(
@@ -150,11 +150,6 @@ def is_installed(spec: SpeechModelSpec) -> bool:
     except ModelUnavailableError:
         return False
     return True
-
-
-def requested_names(speech_models: list[str] | None, speech_model: str | None) -> list[str]:
-    """The transcript API's preference list: `speech_models`, else `speech_model`, else default."""
-    return speech_models or [speech_model or "default"]
 
 
 def first_available(names: list[str], local_path: Path | None = None) -> SpeechModelSpec:

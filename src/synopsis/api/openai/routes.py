@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from ..gateway import ChatRequest, Gateway, sse
-from .auth import require_key
-from .concurrency import ModelTurns
+from ..auth import require_key
+from ..concurrency import ModelTurns
+from .gateway import ChatRequest, Gateway, sse
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 

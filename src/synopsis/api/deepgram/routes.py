@@ -17,18 +17,18 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from .. import workflows
-from ..fetch import FetchPolicy, fetch
-from ..files import private_file
-from ..inputs import decode_text
-from ..limits import clean_text
-from ..runtime import Runtime
-from ..transcript import Transcript
-from ..workflows import SummaryOptions, TranscriptionOptions
-from .auth import require_key
-from .concurrency import ModelTurns
-from .errors import ApiError
-from .sources import media_source
+from ... import workflows
+from ...fetch import FetchPolicy, fetch
+from ...files import private_file
+from ...inputs import decode_text
+from ...limits import clean_text
+from ...runtime import Runtime
+from ...transcript import Transcript
+from ...workflows import SummaryOptions, TranscriptionOptions
+from ..auth import require_key
+from ..concurrency import ModelTurns
+from ..errors import ApiError
+from ..sources import media_source
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 MIN_WORDS = 50

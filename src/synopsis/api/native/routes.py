@@ -10,17 +10,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .. import __version__
-from ..jobs.summaries import MAX_WAITING_PER_KEY
-from ..limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
-from ..status import COMPLETED, WAITING
-from ..store.tables import SummaryJob, TranscriptJob
-from ..summarize.pipeline import validate_request
-from ..transcript import Transcript
-from .auth import require_key
-from .deps import runtime_of
-from .errors import ApiError
-from .sources import own_upload_id, upload_id_of
+from ... import __version__
+from ...jobs.summaries import MAX_WAITING_PER_KEY
+from ...limits import MAX_NAME_CHARS, MAX_PROMPT_CHARS, MAX_SCHEMA_BYTES, MAX_URL_LENGTH
+from ...status import COMPLETED, WAITING
+from ...store.tables import SummaryJob, TranscriptJob
+from ...summarize.pipeline import validate_request
+from ...transcript import Transcript
+from ..auth import require_key
+from ..deps import runtime_of
+from ..errors import ApiError
+from ..sources import own_upload_id, upload_id_of
 
 router = APIRouter(prefix="/api")
 
@@ -227,7 +227,7 @@ async def create_evaluation(
 
     The answer adds `lines`: the problems found, per line of the summary, for marking them.
     """
-    from ..evaluate import evaluate
+    from ...evaluate import evaluate
 
     source, summary = _evaluation_input(body, request, key_id)
 

@@ -18,12 +18,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from .config import Settings
-from .errors import InputError, SynopsisError, UnknownModelError
-from .limits import MAX_NAME_CHARS, MAX_STOP_CHARS, MAX_STOP_SEQUENCES, clean_text
-from .llm.base import ChatBackend, GenerationOptions, Message
-from .llm.registry import ModelRegistry
-from .llm.schemas import check_schema
+from ...config import Settings
+from ...errors import InputError, SynopsisError, UnknownModelError
+from ...limits import MAX_NAME_CHARS, MAX_STOP_CHARS, MAX_STOP_SEQUENCES, clean_text
+from ...llm.base import ChatBackend, GenerationOptions, Message
+from ...llm.registry import ModelRegistry
+from ...llm.schemas import check_schema
 
 Text = Annotated[str, AfterValidator(clean_text)]
 Stop = Annotated[str, StringConstraints(max_length=MAX_STOP_CHARS), AfterValidator(clean_text)]

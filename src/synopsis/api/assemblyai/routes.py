@@ -12,99 +12,24 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
 
-from ..captions import to_srt, to_vtt
-from ..files import private_file
-from ..jobs.webhooks import webhook_request
-from ..limits import (
-    MAX_KEYTERM_CHARS,
-    MAX_KEYTERM_WORDS,
-    MAX_KEYTERMS,
-    MAX_KEYTERMS_TOTAL_CHARS,
-    MAX_NAME_CHARS,
-    MAX_SPEECH_MODELS,
-    MAX_URL_LENGTH,
-)
-from ..speech.models import first_available, requested_names
-from ..speech.pipeline import normalise_language
-from ..status import COMPLETED, PROCESSING
-from ..store.tables import TranscriptJob
-from ..transcript import Transcript
-from .auth import require_key
-from .deps import runtime_of
-from .errors import ApiError
-from .sources import own_upload_id
+from ...captions import to_srt, to_vtt
+from ...files import private_file
+from ...jobs.webhooks import webhook_request
+from ...limits import MAX_NAME_CHARS
+from ...speech.pipeline import normalise_language
+from ...status import COMPLETED, PROCESSING
+from ...store.tables import TranscriptJob
+from ...transcript import Transcript
+from ..auth import require_key
+from ..deps import runtime_of
+from ..errors import ApiError
+from ..sources import own_upload_id
+from .mapping import SDK_SPEECH_MODELS, transcript_plan
+from .schemas import TranscriptRequest
 
 router = APIRouter(prefix="/v2")
 KeyId = Annotated[int | None, Depends(require_key)]
-SDK_SPEECH_MODELS = {"best", "nano", "slam-1", "universal"}  # the SDK's enum; others → null
-Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
-Keyterm = Annotated[str, StringConstraints(min_length=1, max_length=MAX_KEYTERM_CHARS)]
-
-
-class SpeakerOptions(BaseModel):
-    """Bounds for the estimated speaker count (used when `speakers_expected` is not given)."""
-
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-    min_speakers_expected: int | None = Field(None, ge=1, le=20)
-    max_speakers_expected: int | None = Field(None, ge=1, le=20)
-
-    @model_validator(mode="after")
-    def _range_is_not_empty(self) -> SpeakerOptions:
-        low, high = self.min_speakers_expected, self.max_speakers_expected
-        if low is not None and high is not None and high < low:
-            raise ValueError("max_speakers_expected must not be less than min_speakers_expected")
-        return self
-
-
-class TranscriptRequest(BaseModel):
-    """The create body. Strict types: a string where a boolean belongs is an error, not a guess."""
-
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-    audio_url: str = Field(min_length=1, max_length=MAX_URL_LENGTH)
-    speech_models: list[Name] | None = Field(None, min_length=1, max_length=MAX_SPEECH_MODELS)
-    speech_model: Name | None = None
-    language_code: Name | None = None
-    language_detection: bool | None = None
-    speaker_labels: bool | None = None
-    speakers_expected: int | None = Field(None, ge=1, le=20)
-    speaker_options: SpeakerOptions | None = None
-    punctuate: bool | None = None
-    format_text: bool | None = None
-    keyterms_prompt: list[Keyterm] | None = Field(None, max_length=MAX_KEYTERMS)
-    webhook_url: str | None = Field(None, max_length=MAX_URL_LENGTH)
-    webhook_auth_header_name: str | None = None
-    webhook_auth_header_value: str | None = None
-    summarization: bool | None = None
-    summary_model: Literal["informative", "conversational", "catchy"] | None = None
-    summary_type: Literal["bullets", "bullets_verbose", "gist", "headline", "paragraph"] | None = (
-        None
-    )
-    auto_chapters: bool | None = None
-
-    @field_validator("keyterms_prompt")
-    @classmethod
-    def _keyterms_fit_the_prompt(cls, terms: list[str] | None) -> list[str] | None:
-        if terms is None:
-            return None
-        if any(len(term.split()) > MAX_KEYTERM_WORDS for term in terms):
-            raise ValueError(f"each keyterm must have at most {MAX_KEYTERM_WORDS} words")
-        if sum(len(term) for term in terms) > MAX_KEYTERMS_TOTAL_CHARS:
-            raise ValueError(
-                f"the keyterms must have at most {MAX_KEYTERMS_TOTAL_CHARS} characters in all "
-                f"(Whisper's prompt holds about 220 tokens)"
-            )
-        return terms
 
 
 def base_url(request: Request) -> str:
@@ -151,9 +76,8 @@ def download_upload(upload_id: str, request: Request, key_id: KeyId) -> FileResp
 
 def _validate(body: TranscriptRequest, request: Request, key_id: int | None) -> str | None:
     """Checks that need the server; returns the upload id when `audio_url` is one of ours."""
-    settings = request.app.state.settings
-    names = requested_names(body.speech_models, body.speech_model)
-    first_available(names, settings.speech_model_path)  # 400 now rather than an error job
+    # the plan a worker will make: an unknown or missing speech model is a 400 now, not an error job
+    transcript_plan(body.model_dump(exclude_none=True), request.app.state.settings)
     normalise_language(body.language_code)
     if body.webhook_url is not None:
         webhook_request(body.model_dump())
