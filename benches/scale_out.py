@@ -139,6 +139,47 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class OtherCpu:
+    """CPU seconds used meanwhile by processes outside this bench's process tree (the machine
+    is shared: someone's test run during a measurement shows up here)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self) -> None:
+        self.begin = self._foreign()
+        self.began = time.monotonic()
+
+    @staticmethod
+    def _foreign() -> dict[int, int]:
+        """pid → CPU ticks (own and reaped children's) of processes not descended from us."""
+        parents, ticks = {}, {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            pid = int(text.split(" ", 1)[0])
+            fields = text[text.rindex(")") + 2 :].split()
+            parents[pid] = int(fields[1])
+            ticks[pid] = sum(int(value) for value in fields[11:15])
+        me = os.getpid()
+
+        def ours(pid: int) -> bool:
+            while pid > 1:
+                if pid == me:
+                    return True
+                pid = parents.get(pid, 0)
+            return False
+
+        return {pid: tick for pid, tick in ticks.items() if not ours(pid)}
+
+    def cores(self) -> float:
+        """Average cores the other processes used since this meter started."""
+        end = self._foreign()
+        used = sum(tick - self.begin.get(pid, 0) for pid, tick in end.items())
+        return max(0, used) / self.TICK / (time.monotonic() - self.began)
+
+
 # --- 1. throughput with N worker processes ----------------------------------------------------
 
 
@@ -211,11 +252,13 @@ def scale_out_run(pg, redis, tmp: Path, count: int, threads: int, data: bytes, a
         first_tasks = [task_times(worker)[0] for worker in workers]
         before = [len(task_times(worker)) for worker in workers]
 
+        meter = OtherCpu()
         started_at = datetime.now(UTC)
         started = time.perf_counter()
         ids = create_jobs(api, audio_url, args.jobs)
         created = time.perf_counter() - started
         state = wait_final(api, ids, 1800, logs)
+        other = meter.cores()
         polled = time.perf_counter() - started
         last = max(as_utc(row[1]) for row in state.values() if row[1] is not None)
         wall = (last - started_at).total_seconds()
@@ -229,6 +272,7 @@ def scale_out_run(pg, redis, tmp: Path, count: int, threads: int, data: bytes, a
             "polled": polled,
             "created": created,
             "jobs_per_min": args.jobs / wall * 60,
+            "other": other,
             "completed": sum(row[0] == "completed" for row in state.values()),
             "errors": [row[3] for row in state.values() if row[0] != "completed"],
             "extra_attempts": sum(max(0, (row[2] or 0) - 1) for row in state.values()),
@@ -275,13 +319,16 @@ def engine_run(threads: int, jobs: int) -> dict:
         return time.perf_counter() - began
 
     once()  # warm-up, as the workers had
+    meter = OtherCpu()
     times = [once() for _ in range(jobs)]
+    other = meter.cores()
     total = sum(times)
     return {
         "threads": threads,
         "wall": total,
         "jobs_per_min": jobs / total * 60,
         "median": statistics.median(times),
+        "other": other,
         "batched": "batch_size" in kwargs,
     }
 
@@ -395,7 +442,9 @@ def load_run(kind: str, pg, redis, tmp: Path, data: bytes, args) -> dict:
         ids = create_jobs(api, audio_url, args.load_jobs)
         time.sleep(1.0)  # every worker has started a job
         done_before = sum(row[0] in FINAL for row in rows(api, ids).values())
+        meter = OtherCpu()
         reads = hammer(api, ids, args)
+        reads["other"] = meter.cores()
         state = rows(api, ids)
         done_after = sum(row[0] in FINAL for row in state.values())
         busy = sum(row[0] == "processing" for row in state.values())

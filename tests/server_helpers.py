@@ -20,7 +20,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class ServerProcess:
+class ChildProcess:
+    """A `python -m synopsis ...` child: kill -9 it, or stop it with SIGTERM as an operator
+    would (its graceful shutdown), killing it only if that takes over a minute."""
+
+    process: subprocess.Popen | None = None
+
+    def kill(self) -> None:
+        """kill -9: no shutdown handler runs, nothing is acknowledged or renewed."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+class ServerProcess(ChildProcess):
     """Starts `python -m synopsis serve` and reads the first-run key from its stdout."""
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
@@ -74,21 +96,6 @@ class ServerProcess:
             assert self.process.stdout is not None
             self.key = self.process.stdout.readline().decode().strip()
         return self
-
-    def kill(self) -> None:
-        """kill -9: no shutdown handlers run."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
 
     def keys(self, *args: str) -> str:
         """Run `synopsis keys ARGS` on this server's database; its stdout."""
@@ -159,7 +166,7 @@ class InProcessServer:
         self.thread.join(60)
 
 
-class WorkerProcess:
+class WorkerProcess(ChildProcess):
     """`python -m synopsis worker`: a Celery worker, as an operator starts one."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
@@ -180,21 +187,6 @@ class WorkerProcess:
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
-
-    def kill(self) -> None:
-        """kill -9: the task is never acknowledged, the lease never renewed."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)  # Celery's warm shutdown
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
 
 
 class LlamaServer:

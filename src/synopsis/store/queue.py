@@ -56,10 +56,7 @@ class JobQueue(Generic[Job]):
         table = self.table
         for _ in range(5):
             moment = time.time()
-            claimable = or_(
-                table.status == QUEUED,
-                and_(table.status == PROCESSING, table.lease_until < moment),
-            )
+            claimable = self._claimable(moment)
             with self.sessions.begin() as session:
                 seq = session.scalar(
                     select(table.seq)
@@ -73,12 +70,7 @@ class JobQueue(Generic[Job]):
                 taken = session.execute(
                     update(table)
                     .where(table.seq == seq, claimable)
-                    .values(
-                        status=PROCESSING,
-                        lease_owner=owner,
-                        lease_until=moment + lease_seconds,
-                        attempts=table.attempts + 1,
-                    )
+                    .values(**self._taking(owner, moment, lease_seconds))
                 )
                 if taken.rowcount == 1:
                     return session.get(table, seq)
@@ -89,24 +81,32 @@ class JobQueue(Generic[Job]):
         broker names its job); None when it is finished, cancelled, deleted or held."""
         table = self.table
         moment = time.time()
-        claimable = or_(
-            table.status == QUEUED,
-            and_(table.status == PROCESSING, table.lease_until < moment),
-        )
         with self.sessions.begin() as session:
             taken = session.execute(
                 update(table)
-                .where(table.id == job_id, claimable, self.runnable)
-                .values(
-                    status=PROCESSING,
-                    lease_owner=owner,
-                    lease_until=moment + lease_seconds,
-                    attempts=table.attempts + 1,
-                )
+                .where(table.id == job_id, self._claimable(moment), self.runnable)
+                .values(**self._taking(owner, moment, lease_seconds))
             )
             if taken.rowcount != 1:
                 return None
             return session.scalar(select(table).where(table.id == job_id))
+
+    def _claimable(self, moment: float) -> ColumnElement[bool]:
+        """Queued, or held by a worker whose lease lapsed before `moment`."""
+        table = self.table
+        return or_(
+            table.status == QUEUED,
+            and_(table.status == PROCESSING, table.lease_until < moment),
+        )
+
+    def _taking(self, owner: str, moment: float, lease_seconds: float) -> dict[str, Any]:
+        """The columns a claim sets."""
+        return {
+            "status": PROCESSING,
+            "lease_owner": owner,
+            "lease_until": moment + lease_seconds,
+            "attempts": self.table.attempts + 1,
+        }
 
     def get(self, job_id: str) -> Job | None:
         with self.sessions() as session:
