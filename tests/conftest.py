@@ -49,3 +49,13 @@ def redis_server():
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def bucket_server():
+    """An S3-compatible endpoint on loopback with one bucket, for the whole session."""
+    from .services import BucketServer
+
+    server = BucketServer().start()
+    yield server
+    server.stop()

@@ -181,3 +181,50 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(30)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class BucketServer:
+    """An S3-compatible endpoint on loopback (moto's server: S3 is a hosted API, so this is the
+    one stand-in), with one bucket; the AWS variables a client process needs to reach it."""
+
+    def __init__(self, bucket: str = "synopsis-media") -> None:
+        from moto.server import ThreadedMotoServer
+
+        self.port = free_port()
+        self.bucket = bucket
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ACCESS_KEY_ID": "synopsis-test",
+            "AWS_SECRET_ACCESS_KEY": "synopsis-test",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id="synopsis-test",
+            aws_secret_access_key="synopsis-test",
+            region_name="us-east-1",
+        )
+
+    def start(self) -> BucketServer:
+        self.server.start()
+        self.client().create_bucket(Bucket=self.bucket)
+        return self
+
+    def object_keys(self) -> list[str]:
+        listed = self.client().list_objects_v2(Bucket=self.bucket)
+        return [item["Key"] for item in listed.get("Contents", [])]
+
+    def stop(self) -> None:
+        self.server.stop()

@@ -1,10 +1,12 @@
 """The transcript API on both deployments, with the official SDK as client: the embedded default
-(SQLite, the server's own worker threads) and the scale-out one (PostgreSQL, Celery workers on
-Redis, all real servers on loopback). Then what scale-out promises: a worker killed mid-job
+(SQLite, the server's own worker threads, uploads in a directory) and the scale-out one
+(PostgreSQL, Celery workers on Redis, uploads in an S3-compatible bucket; all servers on
+loopback). Then what scale-out promises: a worker killed mid-job
 leaves its job to another, which completes it once, with one webhook."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from synopsis.runtime import Runtime
 
 from .helpers import MEETINGS, LoopbackServer
 from .server_helpers import InProcessServer, WorkerProcess
+from .services import BucketServer
 from .speech_helpers import SPEECH
 from .test_api_jobs import WebhookReceiver, long_recording
 
@@ -24,7 +27,12 @@ LEASE_SECONDS = 3.0
 VISIBILITY_SECONDS = 6.0
 
 
-def deployment_env(data_dir: Path, database_url: str | None, broker_url: str | None) -> dict:
+def deployment_env(
+    data_dir: Path,
+    database_url: str | None,
+    broker_url: str | None,
+    bucket: BucketServer | None = None,
+) -> dict:
     """The settings every process of one deployment shares, as environment variables."""
     env = {
         "SYNOPSIS_DATA_DIR": str(data_dir),
@@ -38,20 +46,33 @@ def deployment_env(data_dir: Path, database_url: str | None, broker_url: str | N
         env["SYNOPSIS_DATABASE_URL"] = database_url
     if broker_url:
         env["SYNOPSIS_BROKER_URL"] = broker_url
+    if bucket:
+        prefix = data_dir.name  # a prefix per deployment in the session's one bucket
+        env["SYNOPSIS_MEDIA_URL"] = f"s3://{bucket.bucket}/{prefix}"
+        env["SYNOPSIS_S3_ENDPOINT_URL"] = bucket.endpoint
+        env.update(bucket.env)
     return env
 
 
 def settings_of(env: dict[str, str]) -> Settings:
-    fields = {name.removeprefix("SYNOPSIS_").lower(): value for name, value in env.items()}
+    fields = {
+        name.removeprefix("SYNOPSIS_").lower(): value
+        for name, value in env.items()
+        if name.startswith("SYNOPSIS_")
+    }
     return Settings(**fields)
 
 
 class Deployment:
     """An API served in-process and, with a broker, `synopsis worker` processes beside it."""
 
-    def __init__(self, env: dict[str, str], root: Path) -> None:
+    def __init__(self, env: dict[str, str], root: Path, bucket: BucketServer | None = None):
         self.env = env
         self.root = root
+        self.bucket = bucket
+        self.aws = {name: value for name, value in env.items() if name.startswith("AWS_")}
+        self.saved = {name: os.environ.get(name) for name in self.aws}
+        os.environ.update(self.aws)  # boto3 in this process reads them, as in a worker's
         self.api = InProcessServer(Runtime(settings_of(env))).start()
         self.workers: list[WorkerProcess] = []
 
@@ -61,6 +82,15 @@ class Deployment:
         self.workers.append(worker)
         return worker
 
+    def stored_uploads(self) -> list[str]:
+        """The stored recordings: the bucket's keys under this deployment's prefix, or the
+        files of the media directory."""
+        if self.bucket is not None:
+            prefix = f"{self.root.name}/"
+            return [key for key in self.bucket.object_keys() if key.startswith(prefix)]
+        folder = self.root / "uploads"
+        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+
     def logs(self) -> str:
         return "\n".join(w.log.read_text()[-3000:] for w in self.workers)
 
@@ -68,6 +98,11 @@ class Deployment:
         for worker in self.workers:
             worker.stop()
         self.api.stop()
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture(scope="module", params=["sqlite-in-process", "postgresql-celery"])
@@ -78,7 +113,8 @@ def deployment(request, tmp_path_factory):
     else:
         database = request.getfixturevalue("postgres").new_database()
         broker = request.getfixturevalue("redis_server").new_database()
-        running = Deployment(deployment_env(root, database, broker), root)
+        bucket = request.getfixturevalue("bucket_server")
+        running = Deployment(deployment_env(root, database, broker, bucket), root, bucket)
         running.add_worker()
     yield running
     running.stop()
@@ -131,6 +167,25 @@ def test_sdk_list_get_delete_and_unknown_ids(deployment, sdk):
     assert deleted.text == "Deleted by user."
     with pytest.raises(aai.types.TranscriptError):
         aai.Transcript.get_by_id("00000000-0000-0000-0000-000000000000")
+
+
+def test_uploads_round_trip_through_the_media_store_and_go_with_their_transcript(deployment):
+    api = deployment.api
+    recording = (SPEECH / "monologue_us.wav").read_bytes()
+    upload_url = httpx.post(
+        f"{api.url}/v2/upload", content=recording, headers=api.headers()
+    ).json()["upload_url"]
+    upload_id = upload_url.rsplit("/", 1)[1]
+    assert httpx.get(upload_url, headers=api.headers()).content == recording
+    assert any(name.endswith(upload_id) for name in deployment.stored_uploads())
+
+    transcript = aai.Transcriber().transcribe(upload_url)
+    assert transcript.status == aai.TranscriptStatus.completed, deployment.logs()
+    media = httpx.get(f"{api.url}/api/transcripts/{transcript.id}/media", headers=api.headers())
+    assert media.content == recording
+    aai.Transcript.delete_by_id(transcript.id)
+    assert not any(name.endswith(upload_id) for name in deployment.stored_uploads())
+    assert httpx.get(upload_url, headers=api.headers()).status_code == 404
 
 
 def test_sdk_corrupt_upload_ends_in_a_readable_error(deployment, sdk):

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite in data_dir
     # uploaded recordings; with many machines, a directory every API process and worker mounts
     media_dir: Path | None = None  # default: data_dir/uploads
+    # or an S3-compatible bucket: s3://bucket/prefix (credentials: boto3's usual chain)
+    media_url: str | None = None
+    s3_endpoint_url: str | None = None  # MinIO, Ceph, R2...; none: AWS
     # a Celery broker (redis://...): the API only queues jobs and `synopsis worker` processes
     # run them; none: the server's own threads run them
     broker_url: str | None = None
@@ -178,7 +181,7 @@ class Settings(BaseSettings):
         return {
             "database": database,
             "jobs": "celery workers" if self.broker_url else f"in-process ({self.workers} threads)",
-            "media": str(self.effective_media_dir),
+            "media": self.media_url or str(self.effective_media_dir),
         }
 
     def masked(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from .config import Settings, get_settings
 from .jobs.runner import JobKind
 from .llm.registry import ModelRegistry
 from .store.db import sessions as open_sessions
+from .store.media import media_store
 from .store.outbox import WebhookOutbox
 from .store.queue import JobQueue
 from .store.summaries import SummaryStore, summary_queue
@@ -40,7 +41,11 @@ class Runtime:
 
     @cached_property
     def uploads(self) -> UploadStore:
-        return UploadStore(self.sessions, self.settings.effective_media_dir)
+        settings = self.settings
+        media = media_store(
+            settings.media_url, settings.s3_endpoint_url, settings.effective_media_dir
+        )
+        return UploadStore(self.sessions, media)
 
     @cached_property
     def transcripts(self) -> TranscriptStore:

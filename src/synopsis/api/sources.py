@@ -8,8 +8,11 @@ everything else must pass the URL rule and is fetched through the guard when the
 from __future__ import annotations
 
 import re
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from ..fetch import parse_url
 from ..store.uploads import UploadStore
@@ -32,17 +35,26 @@ def own_upload_id(url: str, field: str, uploads: UploadStore, key_id: int | None
     """
     parse_url(url, field)
     upload_id = upload_id_of(url)
-    if upload_id is not None and uploads.file(upload_id, key_id) is None:
+    if upload_id is not None and not uploads.exists(upload_id, key_id):
         raise ApiError(400, f"{field} refers to an upload that does not exist")
     return upload_id
 
 
-def media_source(url: str, field: str, uploads: UploadStore, key_id: int | None) -> Path | str:
-    """The caller's own upload as a local file, or the validated remote URL."""
-    upload_id = own_upload_id(url, field, uploads, key_id)
-    if upload_id is None:
-        return url
-    path = uploads.file(upload_id, key_id)
-    if path is None:
-        raise ApiError(400, f"{field} refers to an upload that does not exist")
-    return path
+def opened_source(
+    url: str, upload_id: str | None, uploads: UploadStore, key_id: int | None
+) -> AbstractContextManager[Path | str]:
+    """A media URL checked by `own_upload_id`, as something to transcribe: the caller's upload
+    as a local file while the block runs, else the URL (fetched through the guard)."""
+    return nullcontext(url) if upload_id is None else uploads.opened(upload_id, key_id)
+
+
+def upload_response(uploads: UploadStore, upload_id: str, key_id: int | None) -> Response | None:
+    """An upload sent back: the file itself when stored in a directory (range requests, so a
+    player can seek), else streamed from the bucket; None when it is not this key's."""
+    path = uploads.direct_path(upload_id, key_id)
+    if path is not None:
+        return FileResponse(path, media_type="application/octet-stream")
+    chunks = uploads.chunks(upload_id, key_id)
+    if chunks is None:
+        return None
+    return StreamingResponse(chunks, media_type="application/octet-stream")

@@ -37,12 +37,10 @@ class SummaryRunner:
         )
         options = workflows.SummaryOptions(**job.request)
         if job.upload_id is not None:
-            path = self.runtime.uploads.file(job.upload_id, job.key_id)
-            if path is None:
-                raise InputError("the uploaded file is no longer available")
-            transcript, summary = workflows.summarize_media(
-                self.runtime, path, options, progress=progress, name="the upload"
-            )
+            with self.runtime.uploads.opened(job.upload_id, job.key_id) as path:
+                transcript, summary = workflows.summarize_media(
+                    self.runtime, path, options, progress=progress, name="the upload"
+                )
             # kept so the summary can be checked later, as a pasted text is
             self.runtime.summaries.keep_source(job.id, transcript.labelled_text())
         else:

@@ -8,12 +8,12 @@ transcript API, `api.assemblyai.mapping`); the runtime hands this job that surfa
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import workflows
 from ..config import Settings
-from ..errors import InputError
 from ..fetch import parse_url
 from ..store.tables import TranscriptJob
 from ..workflows import TranscriptPlan
@@ -34,24 +34,22 @@ class TranscriptionJob:
 
     def __call__(self, job: TranscriptJob) -> dict[str, Any]:
         plan = self.plan_of(job.request, self.runtime.settings)
-        source = self._source(job)
         owner = job.lease_owner or ""
         queue = self.runtime.transcript_jobs
         progress = ProgressReport(lambda state: queue.report_progress(job.id, owner, state))
-        transcript = workflows.transcribe(
-            self.runtime, source, plan.options, progress=progress, name=job.audio_url
-        )
+        with self._source(job) as source:
+            transcript = workflows.transcribe(
+                self.runtime, source, plan.options, progress=progress, name=job.audio_url
+            )
         result = transcript.to_dict()
         if plan.extras is not None:
             result.update(plan.extras(self.runtime, transcript, progress))
         return result
 
-    def _source(self, job: TranscriptJob) -> Path | str:
-        """The caller's upload as a file, or the remote URL; never a path from the client."""
+    def _source(self, job: TranscriptJob) -> AbstractContextManager[Path | str]:
+        """The caller's upload as a local file, or the remote URL; never a path from the
+        client."""
         if job.upload_id is None:
             parse_url(job.audio_url, "audio_url")  # rows stored by older versions, too
-            return job.audio_url
-        path = self.runtime.uploads.file(job.upload_id, job.key_id)
-        if path is None:
-            raise InputError("the uploaded file is no longer available")
-        return path
+            return nullcontext(job.audio_url)
+        return self.runtime.uploads.opened(job.upload_id, job.key_id)

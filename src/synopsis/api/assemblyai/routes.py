@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ...captions import to_srt, to_vtt
 from ...files import private_file
@@ -24,7 +25,7 @@ from ...transcript import Transcript
 from ..auth import require_key
 from ..deps import runtime_of
 from ..errors import ApiError
-from ..sources import own_upload_id
+from ..sources import own_upload_id, upload_response
 from .mapping import SDK_SPEECH_MODELS, transcript_plan
 from .schemas import TranscriptRequest
 
@@ -45,9 +46,7 @@ async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
     request guard, `SYNOPSIS_UPLOAD_MAX_BYTES`)."""
     uploads = runtime_of(request).uploads
     upload_id = str(uuid.uuid4())
-    folder = uploads.folder()
-    target = folder / upload_id
-    partial = folder / f"{upload_id}.part"
+    partial = uploads.spool() / f"{upload_id}.part"
     size = 0
     try:
         with private_file(partial) as out:
@@ -56,19 +55,18 @@ async def upload(request: Request, key_id: KeyId) -> dict[str, str]:
                 out.write(block)
         if size == 0:
             raise ApiError(400, "the upload is empty: send the file as the request body")
-        partial.rename(target)
+        await run_in_threadpool(uploads.add, upload_id, key_id, partial, size)  # a bucket: parts
     finally:
         partial.unlink(missing_ok=True)
-    uploads.add(upload_id, key_id, size)
     return {"upload_url": f"{base_url(request)}/v2/upload/{upload_id}"}
 
 
 @router.get("/upload/{upload_id}")
-def download_upload(upload_id: str, request: Request, key_id: KeyId) -> FileResponse:
-    path = runtime_of(request).uploads.file(upload_id, key_id)
-    if path is None:
+def download_upload(upload_id: str, request: Request, key_id: KeyId) -> Response:
+    response = upload_response(runtime_of(request).uploads, upload_id, key_id)
+    if response is None:
         raise ApiError(404, "Upload not found")
-    return FileResponse(path, media_type="application/octet-stream")
+    return response
 
 
 # --- transcripts ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 import uuid
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from ...workflows import SummaryOptions, TranscriptionOptions
 from ..auth import require_key
 from ..concurrency import ModelTurns
 from ..errors import ApiError
-from ..sources import media_source
+from ..sources import opened_source, own_upload_id
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 MIN_WORDS = 50
@@ -184,13 +185,16 @@ async def listen(request: Request) -> dict[str, Any]:
             url = (await _json_body(request)).get("url")
             if not isinstance(url, str) or not url:
                 raise ApiError(400, 'The JSON body needs a "url"', "Bad Request")
-            source: Path | str = media_source(url, "url", runtime.uploads, request.state.key_id)
+            key_id = request.state.key_id
+            upload_id = own_upload_id(url, "url", runtime.uploads, key_id)
+            source = opened_source(url, upload_id, runtime.uploads, key_id)
             name = url
         else:  # the raw body is the recording (its size is bounded by the request guard)
-            source = Path(tmp) / "audio"
+            received = Path(tmp) / "audio"
+            source = nullcontext(received)
             name = "the request body"
             size = 0
-            with private_file(source) as out:
+            with private_file(received) as out:
                 async for block in request.stream():
                     size += len(block)
                     out.write(block)
@@ -199,16 +203,13 @@ async def listen(request: Request) -> dict[str, Any]:
                     400, "The request body is empty: send audio or a JSON url", "Bad Request"
                 )
         turns: ModelTurns = request.app.state.model_turns
-        transcript = await turns.run(
-            "speech",
-            settings.workers,
-            lambda: workflows.transcribe(
-                runtime,
-                source,
-                TranscriptionOptions(speaker_labels=diarize, language=language),
-                name=name,
-            ),
-        )
+
+        def transcribe() -> Transcript:
+            with source as media:  # an upload in a bucket is downloaded in this thread
+                options = TranscriptionOptions(speaker_labels=diarize, language=language)
+                return workflows.transcribe(runtime, media, options, name=name)
+
+        transcript = await turns.run("speech", settings.workers, transcribe)
     channel: dict[str, Any] = {
         "alternatives": [
             {

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ... import __version__
@@ -20,7 +20,7 @@ from ...transcript import Transcript
 from ..auth import require_key
 from ..deps import runtime_of
 from ..errors import ApiError
-from ..sources import own_upload_id, upload_id_of
+from ..sources import own_upload_id, upload_id_of, upload_response
 
 router = APIRouter(prefix="/api")
 
@@ -271,7 +271,7 @@ def _evaluation_input(
 
 
 @router.get("/transcripts/{transcript_id}/media")
-def transcript_media(transcript_id: str, request: Request, key_id: KeyId) -> FileResponse:
+def transcript_media(transcript_id: str, request: Request, key_id: KeyId) -> Response:
     """The uploaded recording of one of this key's transcripts, for playing it beside the text.
 
     A transcript made from a remote `audio_url` has none: the server never keeps fetched media.
@@ -280,10 +280,10 @@ def transcript_media(transcript_id: str, request: Request, key_id: KeyId) -> Fil
     row = runtime.transcripts.get(transcript_id, key_id)
     if row is None or row.deleted:
         raise ApiError(404, "Transcript not found")
-    path = runtime.uploads.file(row.upload_id, key_id) if row.upload_id else None
-    if path is None:
+    response = upload_response(runtime.uploads, row.upload_id, key_id) if row.upload_id else None
+    if response is None:
         raise ApiError(404, "This transcript's recording is not stored here (it came from a URL)")
-    return FileResponse(path, media_type="application/octet-stream")
+    return response
 
 
 @router.get("/info")
