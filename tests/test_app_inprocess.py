@@ -70,3 +70,24 @@ def test_errors_keep_each_surfaces_shape_in_process(tmp_path):
         assert read.json()["err_code"] == "INVALID_QUERY_PARAMETER"
         unknown = client.post("/api/summaries", json={"text": "x", "model": "gpt-9"}, headers=key)
         assert unknown.status_code == 400 and "unknown model" in unknown.json()["error"]
+
+
+def test_an_unreachable_broker_is_a_503_and_the_job_ends_instead_of_waiting(tmp_path):
+    from .server_helpers import free_port
+
+    client, key = app_for(
+        tmp_path, broker_url=f"redis://127.0.0.1:{free_port()}/0", fetch_allowlist="127.0.0.1"
+    )
+    with client:
+        answer = client.post(
+            "/v2/transcript", json={"audio_url": "http://127.0.0.1:9/talk.mp3"}, headers=key
+        )
+        assert answer.status_code == 503
+        assert answer.json() == {
+            "error": "the job queue is unavailable; the job was not run, try again later"
+        }
+        listed = client.get("/v2/transcript", headers=key).json()["transcripts"]
+        assert [item["status"] for item in listed] == ["error"]
+
+        summary = client.post("/api/summaries", json={"text": "Short text."}, headers=key)
+        assert summary.status_code == 503

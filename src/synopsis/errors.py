@@ -51,5 +51,9 @@ class BusyError(SynopsisError):
     """Too much work is already waiting for this caller; try again once some of it is done."""
 
 
+class QueueUnavailableError(SynopsisError):
+    """The job could not be handed to the broker (it is unreachable); the job ended unrun."""
+
+
 class CancelledError(SynopsisError):
     """The caller cancelled the job; it stopped at its next step and keeps no result."""

@@ -79,7 +79,8 @@ def job_queue(runtime: Runtime) -> WorkerPool | BrokerQueue:
     if settings.broker_url:
         from ..jobs.broker import BrokerQueue  # Celery is imported only when configured
 
-        return BrokerQueue(settings)
+        queues = [runtime.transcript_jobs, runtime.summary_jobs]
+        return BrokerQueue(settings, {queue.kind: queue for queue in queues})
     return WorkerPool(
         runtime.job_kinds(),
         size=settings.workers,

@@ -18,6 +18,7 @@ from ..errors import (
     ContextLengthError,
     InputError,
     ModelUnavailableError,
+    QueueUnavailableError,
     SynopsisError,
     UnknownModelError,
 )
@@ -38,7 +39,7 @@ class ApiError(Exception):
 def status_for(exc: SynopsisError) -> int:
     if isinstance(exc, (InputError, UnknownModelError)):
         return 400
-    if isinstance(exc, ModelUnavailableError):
+    if isinstance(exc, (ModelUnavailableError, QueueUnavailableError)):
         return 503
     if isinstance(exc, BusyError):
         return 429

@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 from celery import Celery
 
 from ..config import Settings
+from ..errors import QueueUnavailableError
 from ..status import PROCESSING
+from ..store.queue import JobQueue
 from .runner import JobRunner, worker_identity
 from .webhooks import WebhookDispatcher
 
@@ -47,6 +49,8 @@ def celery_app(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,  # a worker holds only the task it can start now
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
+        # a request that queues a job waits at most about a second for an unreachable broker
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.3},
         broker_transport_options={
             "visibility_timeout": settings.broker_visibility_seconds,
             # look for unacknowledged tasks to hand out again every few seconds, not minutes
@@ -60,8 +64,9 @@ def celery_app(settings: Settings) -> Celery:
 class BrokerQueue:
     """What the API calls when it queues a job, in place of waking its own worker pool."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, queues: dict[str, JobQueue]) -> None:
         self.celery = celery_app(settings)
+        self.queues = queues
 
     def start(self) -> None:
         """Nothing runs here: `synopsis worker` processes run the jobs."""
@@ -70,7 +75,15 @@ class BrokerQueue:
         self.celery.close()
 
     def submit(self, kind: str, job_id: str) -> None:
-        self.celery.send_task(TASK, args=[kind, job_id], queue=QUEUE)
+        """Send the job's task; if the broker cannot take it, the job ends in an error now
+        (rather than waiting forever for a task that was never sent) and the caller gets 503."""
+        try:
+            self.celery.send_task(TASK, args=[kind, job_id], queue=QUEUE)
+        except Exception as exc:  # kombu raises several types for an unreachable broker
+            log.error("could not queue %s %s: %s", kind, job_id, exc)
+            message = "the job queue is unavailable; the job was not run, try again later"
+            self.queues[kind].abandon(job_id, message)
+            raise QueueUnavailableError(message) from exc
 
 
 def run_worker(runtime: Runtime, concurrency: int, loglevel: str = "INFO") -> None:

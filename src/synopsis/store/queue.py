@@ -197,6 +197,19 @@ class JobQueue(Generic[Job]):
             session.refresh(row)
             return row
 
+    def abandon(self, job_id: str, error: str) -> None:
+        """End a job that could not be handed to a worker, if it is still queued."""
+        table = self.table
+        with self.sessions.begin() as session:
+            row = session.scalar(select(table).where(table.id == job_id))
+            if row is None:
+                return
+            session.execute(
+                update(table)
+                .where(table.id == job_id, table.status == QUEUED)
+                .values(status=ERROR, error=error, completed=now(), **self.on_end(row))
+            )
+
     def waiting(self, key_id: int | None) -> int:
         """How many of this key's jobs are queued or running."""
         table = self.table
