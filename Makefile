@@ -68,6 +68,7 @@ bench: dev
 	$(BIN)/python benches/map_reduce.py
 	$(BIN)/python benches/transcription.py
 	$(BIN)/python benches/service.py
+	$(BIN)/python benches/scale_out.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
